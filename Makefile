@@ -1,0 +1,41 @@
+# The course's commands. `make lab` opens the course, `make test` runs every test.
+# Both install what they need into .venv first, and only when the pins changed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.gvr-installed
+KERNEL := gvr-course
+
+.PHONY: lab test figures bench student install clean hooks
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
+	    --display-name "Python (GAN style transfer for VR)" >/dev/null
+	@touch $(STAMP)
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
+
+test: install
+	GVR_PROFILE=fast $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
+	    --durations=15 $(PYTEST_ARGS)
+
+figures: install
+	GVR_PROFILE=full GVR_FIGURES_DIR=$(CURDIR)/figures $(BIN)/python tools/run_notebooks.py notebooks
+
+bench: install
+	@for b in benchmarks/*.py; do echo "== $$b"; GVR_PROFILE=fast $(BIN)/python $$b || exit 1; done
+
+student: install
+	$(BIN)/python tools/make_student.py notebooks build/student
+
+hooks: install
+	$(BIN)/nbstripout --install --attributes .gitattributes
+
+clean:
+	rm -rf build .pytest_cache

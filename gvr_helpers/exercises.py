@@ -1,0 +1,115 @@
+"""Auto-checks for the course's exercises.
+
+Every ``check_...`` function takes what the learner wrote (usually a
+function), tries it on inputs with known answers, prints ``PASS`` or a hint
+that says what was expected and what came back, and returns ``True`` or
+``False``. Notebooks call them in nbgrader grade cells as
+``assert check_...(...)``, so nbgrader's autograder scores them too.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+NOT_DONE = "not done yet: replace `raise NotImplementedError()` with your code and run the cell again."
+
+
+def report(name: str, passed: bool, message: str = "") -> bool:
+    """Print one line for an exercise and return ``passed``."""
+    if passed:
+        print(f"PASS {name}" + (f": {message}" if message else ""))
+    else:
+        print(f"TRY AGAIN {name}: {message}")
+    return bool(passed)
+
+
+def _call(name: str, fn: Callable, *args) -> tuple[bool, Any]:
+    """Run the learner's function; turn its exceptions into hints instead of tracebacks."""
+    if not callable(fn):
+        return False, report(name, False, f"expected a function, got {type(fn).__name__}.")
+    try:
+        return True, fn(*args)
+    except NotImplementedError:
+        return False, report(name, False, NOT_DONE)
+    except Exception as exc:  # a learner's bug: say what happened, don't crash the notebook
+        return False, report(name, False, f"calling it raised {type(exc).__name__}: {exc}")
+
+
+def check_close(name: str, got: Any, expected: Any, *, atol: float = 1e-6, rtol: float = 1e-5,
+                hint: str = "", inputs: str = "") -> bool:
+    """Compare a learner's numbers with the expected ones and explain a mismatch."""
+    expected = np.asarray(expected, dtype=np.float64)
+    try:
+        got_arr = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return report(name, False, f"expected numbers, got {type(got).__name__}. {hint}".strip())
+    where = f" for {inputs}" if inputs else ""
+    if got_arr.shape != expected.shape:
+        return report(name, False, f"expected shape {expected.shape}{where}, got shape {got_arr.shape}. {hint}".strip())
+    if not np.all(np.isfinite(got_arr)):
+        return report(name, False, f"the result{where} contains NaN or inf. {hint}".strip())
+    if not np.allclose(got_arr, expected, atol=atol, rtol=rtol):
+        worst = int(np.argmax(np.abs(got_arr - expected)))
+        return report(
+            name, False,
+            f"expected {expected.flat[worst]:.6g}{where}, got {got_arr.flat[worst]:.6g}. {hint}".strip(),
+        )
+    return report(name, True)
+
+
+# ------------------------------------------------------------ 01 minimax math
+def check_optimal_discriminator(fn: Callable) -> bool:
+    """Exercise: D*(x) = p_data(x) / (p_data(x) + p_g(x))."""
+    name = "optimal discriminator D*"
+    p_data = np.array([0.3, 0.1, 0.5, 0.0, 2.0])
+    p_g = np.array([0.1, 0.3, 0.5, 0.4, 0.0])
+    ok, got = _call(name, fn, p_data, p_g)
+    if not ok:
+        return False
+    expected = p_data / (p_data + p_g)
+    hint = ""
+    if np.allclose(np.asarray(got, dtype=float), p_g / (p_data + p_g)):
+        hint = "That is 1 - D*: the discriminator should be large where the *data* density is large."
+    return check_close(name, got, expected, hint=hint or "D* is the data density's share of the total density.",
+                       inputs="p_data=[0.3, 0.1, 0.5, 0, 2], p_g=[0.1, 0.3, 0.5, 0.4, 0]")
+
+
+def check_nonsaturating_loss(fn: Callable) -> bool:
+    """Exercise: the non-saturating generator loss  mean(-log D(G(z)))  from D's probabilities."""
+    name = "non-saturating generator loss"
+    d_fake = np.array([0.01, 0.2, 0.5, 0.9], dtype=np.float32)
+    ok, got = _call(name, fn, d_fake)
+    if not ok:
+        return False
+    expected = float(np.mean(-np.log(d_fake.astype(np.float64))))
+    got_f = np.asarray(got, dtype=float)
+    if got_f.shape != ():
+        return report(name, False, f"expected one number (the mean over the batch), got shape {got_f.shape}.")
+    saturating = float(np.mean(np.log1p(-d_fake.astype(np.float64))))
+    hint = "The generator wants D(G(z)) -> 1, so it minimises -log D(G(z)), averaged over the batch."
+    if abs(float(got_f) - saturating) < 1e-4:
+        hint = "That is the saturating loss mean(log(1 - D(G(z)))); its gradient vanishes when D(G(z)) is small."
+    elif abs(float(got_f) + expected) < 1e-4:
+        hint = "The sign is flipped: a loss is minimised, and the generator wants log D(G(z)) to grow."
+    return check_close(name, got_f, expected, atol=1e-4, hint=hint, inputs="D(G(z)) = [0.01, 0.2, 0.5, 0.9]")
+
+
+# ------------------------------------------------------------ 00 overview
+PIPELINE_ORDER = ("prepare", "train", "transfer", "fuse")
+
+
+def check_pipeline_order(steps) -> bool:
+    """Exercise: put the four steps of GAN style transfer in order."""
+    name = "the four steps"
+    try:
+        got = [str(s).strip().lower() for s in steps]
+    except TypeError:
+        return report(name, False, f"expected a list of four words, got {type(steps).__name__}.")
+    if sorted(got) != sorted(PIPELINE_ORDER):
+        return report(name, False, f"use exactly these four words: {', '.join(sorted(PIPELINE_ORDER))}; got {got}.")
+    if got != list(PIPELINE_ORDER):
+        first_wrong = next(i for i, (a, b) in enumerate(zip(got, PIPELINE_ORDER)) if a != b)
+        return report(name, False, f"step {first_wrong + 1} should be {PIPELINE_ORDER[first_wrong]!r}, got "
+                                   f"{got[first_wrong]!r}. Ask: what must exist before this step can run?")
+    return report(name, True)

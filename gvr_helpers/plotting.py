@@ -1,0 +1,97 @@
+"""Every figure the notebooks and ``make figures`` draw.
+
+Each plotting function returns its matplotlib ``Figure`` and passes it to
+:func:`save_figure`, which writes ``figures/<name>.png`` when ``make figures``
+runs (``$GVR_FIGURES_DIR`` is set) and does nothing otherwise, so the README's
+figures are exactly the notebooks' figures.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+
+import matplotlib.pyplot as plt
+
+from . import config
+
+_NAME = re.compile(r"^[0-9a-z][0-9a-z_\-]*$")
+
+
+def save_figure(fig, name: str, dpi: int = 110):
+    """Write ``fig`` to ``figures/<name>.png`` during ``make figures``; return the path or ``None``.
+
+    Names are stable (``<notebook number>_<what>``) so the README can link them.
+    The file is written to a temporary name and renamed, so a stopped run never
+    leaves half a PNG behind.
+    """
+    if not _NAME.match(name):
+        raise ValueError(f"figure name {name!r} must be lower-case letters, digits, '_' or '-' (no extension)")
+    out_dir = config.figures_dir()
+    if out_dir is None:
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / f"{name}.png"
+    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".png.tmp")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
+        os.replace(tmp, final)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return final
+
+
+def image_grid(images, titles=None, ncols=None, size=2.4, name=None, suptitle=None):
+    """Show images (H×W×3 floats in [0, 1], or H×W greyscale) in a grid."""
+    images = list(images)
+    if not images:
+        raise ValueError("image_grid needs at least one image")
+    ncols = ncols or len(images)
+    nrows = -(-len(images) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for i, img in enumerate(images):
+        ax = axes.flat[i]
+        ax.imshow(img, cmap="gray" if getattr(img, "ndim", 3) == 2 else None, vmin=0, vmax=1)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    if name:
+        save_figure(fig, name)
+    return fig
+
+
+# ------------------------------------------------------------ 00 overview
+PIPELINE_STEPS = (
+    ("1  Prepare", "source set A (content)\ntarget set B (style)"),
+    ("2  Train", "G vs D\nmin_G max_D V(D, G)"),
+    ("3  Transfer", "y = G(x)\nfor a new image x"),
+    ("4  Fuse & tune", "mix y with x:\nstrength, detail, colour"),
+)
+
+
+def pipeline_diagram(name="00_pipeline"):
+    """The four steps of GAN style transfer, and where VR uses the result."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    fig, ax = plt.subplots(figsize=(11, 2.9))
+    ax.set_xlim(0, 11)
+    ax.set_ylim(0, 3)
+    ax.axis("off")
+    colours = ["#cfe2f3", "#f4cccc", "#d9ead3", "#fff2cc"]
+    for i, ((title, body), colour) in enumerate(zip(PIPELINE_STEPS, colours)):
+        x = 0.2 + i * 2.7
+        ax.add_patch(FancyBboxPatch((x, 0.9), 2.2, 1.6, boxstyle="round,pad=0.05", fc=colour, ec="#444"))
+        ax.text(x + 1.1, 2.2, title, ha="center", va="center", fontsize=11, weight="bold")
+        ax.text(x + 1.1, 1.45, body, ha="center", va="center", fontsize=9)
+        if i < 3:
+            ax.add_patch(FancyArrowPatch((x + 2.25, 1.7), (x + 2.65, 1.7), arrowstyle="-|>", mutation_scale=15))
+    ax.text(5.5, 0.35, "VR: characters · landscapes and 360° skyboxes · art · stereo and head motion",
+            ha="center", va="center", fontsize=10, style="italic")
+    save_figure(fig, name)
+    return fig
