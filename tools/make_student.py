@@ -11,12 +11,17 @@ submissions with ``nbgrader autograde`` from the same course folder.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ASSIGNMENT = "gvr-course"
+# The course folder is also where a teacher runs `nbgrader autograde gvr-course`.
+NBGRADER_CONFIG = f"""c = get_config()
+c.CourseDirectory.course_id = "{ASSIGNMENT}"
+"""
 
 
 def build(src: Path, out: Path, course_root: Path) -> list[Path]:
@@ -30,9 +35,11 @@ def build(src: Path, out: Path, course_root: Path) -> list[Path]:
     source.mkdir(parents=True)
     for nb in notebooks:
         shutil.copy2(nb, source / nb.name)
-    cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force", "--no-db",
-           f"--CourseDirectory.root={course_root}", "--log-level=WARN"]
-    subprocess.run(cmd, check=True)
+    (course_root / "nbgrader_config.py").write_text(NBGRADER_CONFIG)
+    cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force", "--log-level=WARN"]
+    # nbgrader runs `alembic` for its gradebook: make this environment's scripts findable.
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    subprocess.run(cmd, check=True, cwd=course_root, env=env)
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(release, tmp)
