@@ -21,6 +21,7 @@ histogram matching and Reinhard colour transfer.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -233,13 +234,19 @@ def histogram_match(image, reference):
 
 
 def reinhard_transfer(image, reference):
-    """Reinhard et al. (2001) colour transfer: match the mean and spread of each channel in Lab."""
+    """Reinhard et al. (2001) colour transfer: match the mean and spread of each channel.
+
+    Reinhard used the lαβ space; CIE Lab (scikit-image) is as decorrelated for this purpose.
+    """
     x = color.rgb2lab(as_image(image))
     ref = color.rgb2lab(_reference_pixels(reference))
     mu_x, sd_x = x.reshape(-1, 3).mean(0), x.reshape(-1, 3).std(0)
     mu_r, sd_r = ref.reshape(-1, 3).mean(0), ref.reshape(-1, 3).std(0)
     out = (x - mu_x) / np.maximum(sd_x, 1e-6) * sd_r + mu_r
-    return np.clip(color.lab2rgb(out), 0, 1).astype(np.float32)
+    with warnings.catch_warnings():  # colours outside the sRGB gamut are expected; they are clipped
+        warnings.simplefilter("ignore", UserWarning)
+        rgb = color.lab2rgb(out)
+    return np.clip(rgb, 0, 1).astype(np.float32)
 
 
 BASELINES = {"histogram_match": histogram_match, "reinhard": reinhard_transfer}
