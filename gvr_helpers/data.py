@@ -220,7 +220,8 @@ def load_folder(folder, size=None) -> list[np.ndarray]:
 # ------------------------------------------------------------------ bundled photos
 @dataclass(frozen=True)
 class Bundled:
-    """A photo an installed package ships: how to load it, its licence, who uses it."""
+    """A photo an installed package ships: how to load it, its licence, which notebooks use it
+    (numbers of notebooks not yet written are the planned users)."""
 
     loader: Callable[[], np.ndarray]
     licence: str
@@ -246,19 +247,19 @@ def _matplotlib(filename):
 
 _NASA_PD = "public domain (NASA)"
 BUNDLED = {
-    "astronaut": Bundled(_skimage("astronaut"), _NASA_PD, "skimage.data: Eileen Collins, NASA", ("00", "05", "09")),
-    "chelsea": Bundled(_skimage("chelsea"), "CC0 (Stefan van der Walt)", "skimage.data", ("00", "05", "06")),
-    "coffee": Bundled(_skimage("coffee"), "CC0 (Rachel Michetti)", "skimage.data", ("00", "05", "06")),
+    "astronaut": Bundled(_skimage("astronaut"), _NASA_PD, "skimage.data: Eileen Collins, NASA", ("00", "05")),
+    "chelsea": Bundled(_skimage("chelsea"), "CC0 (Stefan van der Walt)", "skimage.data", ("00", "05")),
+    "coffee": Bundled(_skimage("coffee"), "CC0 (Rachel Michetti)", "skimage.data", ("00", "05")),
     "rocket": Bundled(_skimage("rocket"), "public domain (SpaceX)", "skimage.data: DSCOVR launch", ("00", "05")),
     "immunohistochemistry": Bundled(_skimage("immunohistochemistry"), "no known copyright restrictions (CMMI)",
-                                    "skimage.data", ("05",)),
-    "hubble_deep_field": Bundled(_skimage("hubble_deep_field"), _NASA_PD, "skimage.data", ("05",)),
-    "retina": Bundled(_skimage("retina"), "CC0 (Mikael Häggström)", "skimage.data via Wikimedia", ("05",)),
+                                    "skimage.data", ("00", "05")),
+    "hubble_deep_field": Bundled(_skimage("hubble_deep_field"), _NASA_PD, "skimage.data", ("00", "05")),
+    "retina": Bundled(_skimage("retina"), "CC0 (Mikael Häggström)", "skimage.data via Wikimedia", ("00", "05")),
     "grace_hopper": Bundled(_matplotlib("grace_hopper.jpg"), "public domain (US Navy)",
-                            "matplotlib sample data", ("00", "09")),
-    "brick": Bundled(_skimage("brick"), "CC0 (cc0textures.com)", "skimage.data texture", ("03", "09")),
-    "grass": Bundled(_skimage("grass"), "CC0 (linolafett, DeviantArt)", "skimage.data texture", ("03", "09")),
-    "gravel": Bundled(_skimage("gravel"), "CC0 (cc0textures.com)", "skimage.data texture", ("03", "09")),
+                            "matplotlib sample data", ("00", "05")),
+    "brick": Bundled(_skimage("brick"), "CC0 (cc0textures.com)", "skimage.data texture", ("03",)),
+    "grass": Bundled(_skimage("grass"), "CC0 (linolafett, DeviantArt)", "skimage.data texture", ("03",)),
+    "gravel": Bundled(_skimage("gravel"), "CC0 (cc0textures.com)", "skimage.data texture", ("03",)),
     "camera": Bundled(_skimage("camera"), "CC0 (Lav Varshney)", "skimage.data", ("02",)),
 }
 # Content photos: colour, natural, big enough for 64×64 crops. Used by the benchmark and notebook 05.
@@ -384,8 +385,12 @@ def training_dataset(source, crop: int = 64, batch_size: int = 16, *, test_fract
     for i, r in enumerate(regions):
         if r.shape[0] < crop or r.shape[1] < crop:
             raise ValueError(f"image {i}: its training region {r.shape[:2]} is smaller than the crop {crop}")
-    ds = tf.data.Dataset.from_generator(lambda: iter(regions),
-                                        output_signature=tf.TensorSpec((None, None, 3), tf.float32))
+    # Images of different sizes: one ragged tensor of pixels plus each image's shape (no Python
+    # generator, so the pipeline also runs under tf.distribute).
+    pixels = tf.RaggedTensor.from_row_lengths(np.concatenate([r.reshape(-1, 3) for r in regions]),
+                                              [r.shape[0] * r.shape[1] for r in regions])
+    shapes = np.array([r.shape for r in regions], dtype=np.int64)
+    ds = tf.data.Dataset.from_tensor_slices((pixels, shapes)).map(lambda p, shape: tf.reshape(p, shape))
     if cache:
         ds = ds.cache()
     if repeat:
