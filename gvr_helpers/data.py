@@ -43,8 +43,9 @@ class ImageError(ValueError):
 def as_image(array, name: str = "image") -> np.ndarray:
     """Check that ``array`` is an H×W×3 image in [0, 1] and return it as float32.
 
-    A 2-D (greyscale) array is repeated to three channels; anything else that
-    is not H×W×3, is empty, holds NaN/inf or leaves [0, 1] is a ``ValueError``.
+    A uint8 array is scaled by 1/255 and a 2-D (greyscale) one repeated to three
+    channels; anything else that is not H×W×3, is empty, holds NaN/inf or
+    leaves [0, 1] is a ``ValueError``.
     """
     x = np.asarray(array)
     if x.dtype == np.uint8:
@@ -121,7 +122,8 @@ def _declared_size(path: Path):
 def load_image(path, size=None, *, max_pixels: int | None = None) -> np.ndarray:
     """Read an image file as float32 RGB H×W×3 in [0, 1], or raise :class:`ImageError`.
 
-    Handles greyscale, palette, 16-bit greyscale PNG (full 16-bit precision),
+    Handles greyscale, palette, 16-bit greyscale PNG (full 16-bit precision;
+    Pillow decodes 16-bit *colour* PNG to 8 bits per channel),
     CMYK, and EXIF orientation (the image is turned upright). Transparent
     pixels (RGBA, LA, palette with transparency) are composited over **white**,
     the colour of a page, so a logo keeps its shape. ``size`` resizes to

@@ -135,6 +135,19 @@ def test_16_bit_png_keeps_its_precision(tmp_path):
     np.testing.assert_allclose(x[..., 1], deep / 65535, atol=1e-7)  # 8 bits would be off by up to 2e-3
 
 
+def test_16_bit_colour_png_loads_to_8_bit_precision(tmp_path):
+    """Pillow decodes 48-bit RGB PNG to 8 bits per channel: right values, coarser steps."""
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    px = np.array([[[0, 1000, 65535], [30000, 50000, 12345]]], dtype=">u2")
+    raw = b"\x00" + px[0].tobytes()
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 1, 16, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    (tmp_path / "rgb16.png").write_bytes(png)
+    x = data.load_image(tmp_path / "rgb16.png")
+    np.testing.assert_allclose(x[0], px[0] / 65535, atol=1 / 255)
+
+
 def test_exif_orientation_turns_the_image_upright(tmp_path):
     img = np.zeros((10, 20, 3), np.uint8)
     img[0, -1] = 255  # a marker in the top-right corner
