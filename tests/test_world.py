@@ -107,3 +107,24 @@ def test_local_wrap_seam_ratio(pano):
     assert 0.6 < metrics.local_wrap_seam_ratio(pano) < 1.6
     ramp = np.tile(np.linspace(0, 1, 64), (8, 1))
     assert metrics.local_wrap_seam_ratio(ramp) > 50
+
+
+def test_data_tour_figures_are_written(tmp_path, monkeypatch, pano):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from gvr_helpers import plotting
+
+    monkeypatch.setenv("GVR_FIGURES_DIR", str(tmp_path))
+    pair = world.stereo_pair(0, size=(24, 32))
+    rows = [pano[:32, :32], pano[-32:, :32]]
+    figures = [
+        plotting.data_content(rows, ["sky", "ground"]),
+        plotting.data_styles(rows, {"flip": [r[::-1] for r in rows]}),
+        plotting.data_panorama(pano),
+        plotting.data_stereo(pair.left, pair.right, pair.disparity_left),
+    ]
+    assert all(isinstance(f, matplotlib.figure.Figure) for f in figures)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "00_data_content.png", "00_data_panorama.png", "00_data_stereo.png", "00_data_styles.png"]
+    matplotlib.pyplot.close("all")
