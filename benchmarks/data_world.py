@@ -26,12 +26,11 @@ def main() -> dict:
     size = 256 if profile.name == "fast" else 512
     photos = data.content_images(size=size)
     test = data.test_tiles(photos, crop=64)
-    train = np.concatenate([data.tiles(data.split_regions(p)[0], 64) for p in photos])
 
     style_psnr, baseline_psnr = {}, {}
     for name in styles.STYLES:
         style_psnr[name] = round(styles.identity_psnr(name, test), 2)
-        split = styles.unpaired_split(train, name, test_fraction=0.0, test_images=test)
+        split = styles.bundled_split(name, crop=64, photos=photos)
         baseline_psnr[name] = {
             b: round(float(np.mean([metrics.psnr(fn(x, split.domain_b[:16]), y)
                                     for x, y in zip(split.test_x, split.test_y)])), 2)

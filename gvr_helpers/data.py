@@ -165,8 +165,9 @@ def load_image(path, size=None, *, max_pixels: int | None = None) -> np.ndarray:
         raise
     except UnidentifiedImageError:
         raise ImageError(f"{label}: not an image file Pillow can read") from None
-    except Image.DecompressionBombError as exc:
-        raise ImageError(f"{label}: too many pixels ({exc})") from None
+    except Image.DecompressionBombError as exc:  # Pillow's own, larger limit fired first
+        raise ImageError(f"{label}: over the pixel limit of {limit:,} (data.MAX_PIXELS); refusing a "
+                         f"possible decompression bomb ({exc})") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(f"{label}: truncated or corrupt ({type(exc).__name__}: {exc})") from None
     return _resize(x, size) if size is not None else x

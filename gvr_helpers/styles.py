@@ -218,6 +218,20 @@ def unpaired_split(images, style: str, *, test_fraction: float = 0.2, seed: int 
                          apply_style(style, test_x) if len(test_x) else test_x.copy(), style)
 
 
+def bundled_split(style: str, crop: int = 32, size=128, seed: int = 0, photos=None) -> UnpairedSplit:
+    """The course's standard unpaired data for ``style``, from the bundled content photos.
+
+    Training tiles (``crop``×``crop``, from the top three quarters of each photo)
+    are split into A and B = S(other tiles); the test pairs come from the
+    bottom quarter (:func:`gvr_helpers.data.test_tiles`), which no training tile touches.
+    """
+    from . import data
+
+    photos = data.content_images(size=size) if photos is None else photos
+    train = np.concatenate([data.tiles(data.split_regions(p)[0], crop) for p in photos])
+    return unpaired_split(train, style, seed=seed, test_images=data.test_tiles(photos, crop))
+
+
 # ------------------------------------------------------------------ classic baselines
 def _reference_pixels(reference):
     ref = np.asarray(reference, dtype=np.float64)

@@ -83,6 +83,17 @@ def test_image_over_the_pixel_limit(tmp_path, rgb_png, monkeypatch):
     assert data.load_image(rgb_png, max_pixels=600).shape == (20, 30, 3)
 
 
+def test_decompression_bomb_is_refused_before_decoding(tmp_path):
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    for side in (8000, 100_000):  # over our limit; over Pillow's own limit too
+        png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+               + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b""))
+        (tmp_path / "bomb.png").write_bytes(png)  # 200 bytes that claim 64 M or 10 G pixels
+        with pytest.raises(ImageError, match=r"bomb\.png.*decompression bomb"):
+            data.load_image(tmp_path / "bomb.png")
+
+
 def test_unsupported_mode(tmp_path):
     Image.fromarray(np.ones((4, 5), np.float32), mode="F").save(tmp_path / "float.tif")
     with pytest.raises(ImageError, match=r"float\.tif.*unsupported image mode 'F'"):
