@@ -120,10 +120,10 @@ def painterly(image, length: int = 11):
             acc[..., c] += ndimage.map_coordinates(x[..., c], coords, order=1, mode="reflect")
     stroke = acc / length
     hsv = color.rgb2hsv(np.clip(stroke, 0, 1))
-    hsv[..., 1] = np.clip(hsv[..., 1] * 1.7 + 0.1, 0, 1)
-    hsv[..., 2] = np.clip((np.round(hsv[..., 2] * 5) / 5) * 1.05, 0, 1)
+    hsv[..., 1] = np.clip(hsv[..., 1] * 2.0 + 0.12, 0, 1)
+    hsv[..., 2] = np.clip((np.round(hsv[..., 2] * 4) / 4) * 1.05, 0, 1)
     out = color.hsv2rgb(hsv)
-    warm = np.array([1.04, 0.98, 0.86])
+    warm = np.array([1.05, 0.97, 0.82])
     return np.clip(out * warm, 0, 1).astype(np.float32)
 
 
