@@ -385,7 +385,8 @@ def training_dataset(source, crop: int = 64, batch_size: int = 16, *, test_fract
     offsets that are multiples of ``align`` (keep styles with a pixel grid
     aligned), flipped left-right at random, shuffled, batched (last partial
     batch dropped), cached after decoding and prefetched. Deterministic for a
-    given ``seed``. Pass ``steps_per_epoch`` to ``fit`` since it repeats.
+    given ``seed``. Pass ``steps_per_epoch`` to ``fit`` since it repeats
+    (``repeat=False`` gives one crop per image, then stops).
     """
     import tensorflow as tf
 

@@ -105,7 +105,8 @@ def make_world(seed: int = 0) -> World:
     height = RELIEF * (0.6 * base ** 2 + 0.4 * base ** 2 * ridges)
     water = float(np.quantile(height, WATER_QUANTILE))
     surface = np.maximum(height, water)
-    gy, gx = np.gradient(surface)
+    gx = (np.roll(surface, -1, axis=1) - np.roll(surface, 1, axis=1)) / 2  # periodic, like the terrain
+    gy = (np.roll(surface, -1, axis=0) - np.roll(surface, 1, axis=0)) / 2
     normals = np.stack([-gx, -gy, np.ones_like(gx)], axis=-1)
     normals /= np.linalg.norm(normals, axis=-1, keepdims=True)
     detail = periodic_noise(seed * 4 + 2, GRID, slope=1.0)
@@ -113,9 +114,11 @@ def make_world(seed: int = 0) -> World:
     # Stand on a flat valley floor, above the water, where the land around is lowest
     # (open views across the valley to the mountains).
     slope = np.hypot(gx, gy)
-    shore = (height > water + 3.0) & (height < water + 12.0) & (slope < 0.25)
+    valley = (height > water + 3.0) & (height < water + 12.0) & (slope < 0.25)
+    if not valley.any():
+        valley = height > water
     openness = ndimage.uniform_filter(surface - water, size=25, mode="wrap")
-    score = np.where(shore, openness + 5.0 * slope, np.inf)
+    score = np.where(valley, openness + 5.0 * slope, np.inf)
     cy, cx = np.unravel_index(np.argmin(score), score.shape)
     camera = np.array([cx, cy, surface[cy, cx] + EYE_HEIGHT], dtype=np.float64)
     return World(seed, height, surface, water, normals, detail, clouds, camera)
