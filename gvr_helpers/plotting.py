@@ -36,6 +36,7 @@ def save_figure(fig, name: str, dpi: int = 110):
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a figure is for everyone to read
         os.replace(tmp, final)
     finally:
         if os.path.exists(tmp):
