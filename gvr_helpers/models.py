@@ -92,7 +92,9 @@ class Pad2D(layers.Layer):
 class SizeCheck(layers.Layer):
     """Identity that raises a clear ``ValueError`` when the height or width is
     not a multiple of ``multiple`` (the network's total stride). Without it a
-    wrong size fails deep inside the network, or silently returns another size."""
+    wrong size fails deep inside the network, or silently returns another size.
+    The check runs whenever the size is known (eagerly, or when a graph is traced
+    for a fixed size); a graph traced for unknown sizes skips it."""
 
     def __init__(self, multiple: int = 1, **kwargs):
         super().__init__(**kwargs)

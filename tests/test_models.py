@@ -278,3 +278,17 @@ def test_untrained_transposed_generator_has_a_checkerboard_and_resize_conv_does_
             g = models.build_generator("resnet", filters=8, n_blocks=1, upsampling=up)
             scores[up] = metrics.checkerboard_score(np.asarray(g(photo))[0])
         assert scores["transpose"] > 5 * scores["resize"], scores
+
+
+def test_custom_layers_validate_and_serialise():
+    with pytest.raises(ValueError, match="padding mode"):
+        models.Pad2D(1, "wrap")
+    with pytest.raises(ValueError, match="non-negative"):
+        models.Pad2D(((1, -1), (0, 0)))
+    with pytest.raises(ValueError, match="multiple"):
+        models.SizeCheck(0)
+    pad = models.Pad2D(((1, 2), (3, 0)), "circular")
+    clone = models.Pad2D.from_config(pad.get_config())
+    assert clone.padding == ((1, 2), (3, 0)) and clone.mode == "circular"
+    assert pad.compute_output_shape((None, 5, None, 3)) == (None, 8, None, 3)
+    assert models.SizeCheck.from_config(models.SizeCheck(8).get_config()).multiple == 8
