@@ -346,6 +346,7 @@ def _write_bytes_atomic(path: Path, data: bytes):
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are meant to be shared and served
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
