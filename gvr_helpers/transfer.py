@@ -84,11 +84,28 @@ def _ramp(n: int, overlap: int, at_start: bool, at_end: bool) -> np.ndarray:
     return np.maximum(w, 1e-6)
 
 
+def _tile_shape(tile, H, W, align):
+    """(tile height, tile width), each capped by the image; ``None`` = the whole extent."""
+    pair = tile if isinstance(tile, (tuple, list)) else (tile, tile)
+    if len(pair) != 2:
+        raise ValueError(f"tile must be an int, a (height, width) pair or None, got {tile!r}")
+    out = []
+    for value, extent in zip(pair, (H, W)):
+        if value is None:
+            out.append(extent)
+            continue
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < align or value % align:
+            raise ValueError(f"tile must be a positive multiple of align={align}, got {tile!r}")
+        out.append(min(int(value), extent))
+    return tuple(out)
+
+
 def apply_generator(generator, image, tile: int | None = DEFAULT_TILE, overlap: int = DEFAULT_OVERLAP,
                     align: int = DEFAULT_ALIGN) -> np.ndarray:
     """Translate one image of any size with ``generator``.
 
-    ``tile``: side of the square tiles (``None`` = one pass over the whole image);
+    ``tile``: side of the square tiles, or (height, width) where ``None`` means the whole
+    extent (``None`` alone = one pass over the whole image);
     ``overlap``: pixels shared by neighbouring tiles (their outer quarter is ignored,
     the middle half is cross-faded); ``align``: the generator's total stride (tile
     sizes and origins are multiples of it; the image is reflect-padded to a multiple
@@ -100,22 +117,17 @@ def apply_generator(generator, image, tile: int | None = DEFAULT_TILE, overlap: 
             raise ValueError(f"{label} must be an integer >= {least}, got {value!r}")
     padded, h, w = _pad_to_multiple(image, align)
     H, W = padded.shape[:2]
-    if tile is None or (H <= tile and W <= tile):
+    th, tw = _tile_shape(tile, H, W, align)
+    if th >= H and tw >= W:
         return _run(generator, padded[None])[0, :h, :w]
-    if not isinstance(tile, (int, np.integer)) or tile < align or tile % align:
-        raise ValueError(f"tile must be a positive multiple of align={align}, got {tile!r}")
     overlap = int(overlap) - int(overlap) % align
-    if overlap >= tile:
-        raise ValueError(f"overlap ({overlap}) must be smaller than the tile ({tile})")
-    step = tile - overlap
+    if overlap >= min(th, tw):
+        raise ValueError(f"overlap ({overlap}) must be smaller than the tile ({th}×{tw})")
     out = np.zeros((H, W, 3), dtype=np.float32)
     weight = np.zeros((H, W, 1), dtype=np.float32)
-    ys, xs = _starts(H, tile, step), _starts(W, tile, step)
-    for y0 in ys:
-        th = min(tile, H)
+    for y0 in _starts(H, th, th - overlap):
         wy = _ramp(th, overlap, y0 == 0, y0 + th >= H)
-        for x0 in xs:
-            tw = min(tile, W)
+        for x0 in _starts(W, tw, tw - overlap):
             wx = _ramp(tw, overlap, x0 == 0, x0 + tw >= W)
             styled = _run(generator, padded[None, y0:y0 + th, x0:x0 + tw])[0]
             wgt = (wy[:, None] * wx[None, :])[..., None]

@@ -313,7 +313,9 @@ def stylize_panorama(generator, panorama, method: str = "circular", pad: int = 3
       columns (≥ the generator's receptive-field radius, a multiple of its stride
       ``align``), stylized, and cropped. Works with any fully convolutional generator
       and commutes with yaw rotations by multiples of the stride. For a generator built
-      with circular padding inside, ``pad=0`` relies on the model alone.
+      with circular padding inside (:func:`with_padding`), ``pad=0`` relies on the model
+      alone; then tiles span the full width (a tile narrower than the panorama would wrap
+      onto itself).
     * ``cubemap``: six faces with overlapping borders (``face_pad`` px, default size/8),
       stylized one by one, blended on the sphere and resampled to the panorama.
 
@@ -329,7 +331,9 @@ def stylize_panorama(generator, panorama, method: str = "circular", pad: int = 3
             raise ValueError(f"pad must be an integer in [0, width={w}], got {pad!r}")
         if pad % align:
             raise ValueError(f"pad ({pad}) must be a multiple of align ({align}) to keep yaw equivariance")
-        wrapped = np.concatenate([pano[:, w - pad:], pano, pano[:, :pad]], axis=1) if pad else pano
+        if pad == 0:  # the model wraps by itself: every pass must see the full width
+            return apply_generator(generator, pano, **{**run, "tile": None if tile is None else (tile, None)})
+        wrapped = np.concatenate([pano[:, w - pad:], pano, pano[:, :pad]], axis=1)
         return apply_generator(generator, wrapped, **run)[:, pad:pad + w]
     if method == "cubemap":
         size = int(face_size or max(align, (w // 4) // align * align))
@@ -579,3 +583,69 @@ def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: flo
                         src=json.dumps(src))
     _write_bytes_atomic(path, page.encode("utf-8"))
     return path
+
+
+# ------------------------------------------------------------ a stand-in translator for the VR notebooks
+def stand_in_translator(style: str = "toon", steps: int = 150, seed: int = 0, crop: int = 32,
+                        batch_size: int = 16, filters: int = 8, padding: str = "reflect",
+                        upsampling: str = "resize"):
+    """A small ResNet translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops
+    of generated landscapes, S an algorithmic style from :mod:`gvr_helpers.styles`.
+
+    It stands in for the GAN-trained translators of notebook 05 in the VR notebooks: what
+    they measure (seams, yaw equivariance, stereo agreement, flicker, cost) is a property of
+    how a translator is *applied*, not of how it was trained. ``norm="none"`` keeps it local
+    (no image-wide statistics), so tiles and circular padding give exact results;
+    ``upsampling="resize"`` (resize then convolve) avoids the checkerboard pattern of
+    transposed convolutions, which would otherwise repeat with the stride.
+    """
+    import keras
+
+    from . import models, styles, world
+
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
+    keras.utils.set_random_seed(int(seed))
+    images = [world.panorama(seed=seed + 1, height=256, width=512)]
+    images += list(world.landscape_views(seed=seed + 2, n=4, size=128))
+    targets = [styles.apply_style(style, x) for x in images]
+    rng = np.random.default_rng(seed)
+    n = steps * batch_size
+    which = rng.integers(0, len(images), n)
+    xs, ys = [], []
+    for i in which:
+        h, w = images[i].shape[:2]
+        top, left = rng.integers(0, h - crop + 1), rng.integers(0, w - crop + 1)
+        xs.append(images[i][top:top + crop, left:left + crop])
+        ys.append(targets[i][top:top + crop, left:left + crop])
+    generator = models.build_generator("resnet", filters=filters, n_blocks=2, norm="none", padding=padding,
+                                       upsampling=upsampling)
+    generator.compile(optimizer=keras.optimizers.Adam(2e-3), loss="mae")
+    generator.fit(np.stack(xs), np.stack(ys), batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    return generator
+
+
+def with_padding(generator, padding: str = "circular"):
+    """The same trained translator rebuilt with another padding mode (weights copied):
+    padding="circular" makes every layer wrap along the width, so the network itself
+    treats the panorama as a cylinder."""
+    import keras
+
+    if padding not in ("zero", "reflect", "circular"):
+        raise ValueError(f"padding must be 'zero', 'reflect' or 'circular', got {padding!r}")
+
+    def swap(node):
+        if isinstance(node, dict):
+            if node.get("class_name") == "Pad2D":
+                node["config"]["mode"] = padding
+            for value in node.values():
+                swap(value)
+        elif isinstance(node, list):
+            for value in node:
+                swap(value)
+
+    config = generator.get_config()
+    swap(config)
+    rebuilt = keras.Model.from_config(config)
+    rebuilt.set_weights(generator.get_weights())
+    return rebuilt

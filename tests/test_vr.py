@@ -243,3 +243,24 @@ def test_frame_budget_arithmetic():
 def test_measure_macs_per_second(blur):
     m = vr.measure_macs_per_second(blur, smooth_panorama(32), macs_per_pixel=147, tile=None)
     assert m["pixels"] == 32 * 64 and m["seconds"] > 0 and m["macs_per_second"] > 0
+
+
+# ------------------------------------------------------------ circular padding inside the model
+def test_model_level_circular_padding_equals_input_level_wrapping():
+    from gvr_helpers import models
+
+    keras.utils.set_random_seed(0)
+    flat = models.build_generator("resnet", filters=4, n_blocks=1, norm="none", padding="reflect",
+                                  upsampling="resize")
+    wrapped = vr.with_padding(flat, "circular")
+    assert np.array_equal(flat.get_weights()[0], wrapped.get_weights()[0])
+    pano = smooth_panorama(32)
+    by_input = vr.stylize_panorama(flat, pano, method="circular", pad=32, tile=None)
+    by_model = vr.stylize_panorama(wrapped, pano, method="circular", pad=0, tile=None)
+    strips = vr.stylize_panorama(wrapped, pano, method="circular", pad=0, tile=16, overlap=8)
+    assert np.max(np.abs(by_input - by_model)) < 1e-5
+    assert np.max(np.abs(strips[8:-8] - by_model[8:-8])) < 1e-2  # full-width strips, blended in rows
+    run = lambda x: vr.stylize_panorama(wrapped, x, method="circular", pad=0, tile=None)
+    assert metrics.yaw_equivariance_mse(run, pano, 4) <= 1e-6
+    with pytest.raises(ValueError, match="padding"):
+        vr.with_padding(flat, "wrap")
