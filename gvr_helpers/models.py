@@ -410,3 +410,140 @@ def build_discriminator(kind: str = "mlp", **options) -> keras.Model:
 def total_stride(model: keras.Model) -> int:
     """The factor image sizes must be a multiple of (1 for a model without a SizeCheck)."""
     return max([layer.multiple for layer in model.layers if isinstance(layer, SizeCheck)] or [1])
+
+
+# ------------------------------------------------------------------ describe: size, cost, receptive field
+@dataclass(frozen=True)
+class ModelDescription:
+    """What ``describe`` measured. ``macs`` counts the multiply-accumulates of the convolutions and dense
+    layers for one image of ``input_shape`` (normalisations, activations and additions are a few percent
+    and are left out); ``receptive_field`` is how many input pixels along one axis one output value can
+    see (the whole input for a model that ends in Flatten/Dense; ``None`` when the input is not an image)."""
+
+    name: str
+    params: int
+    trainable_params: int
+    input_shape: tuple
+    output_shape: tuple
+    macs: int
+    macs_per_output_pixel: float
+    receptive_field: int | None
+    total_stride: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        rf = "n/a" if self.receptive_field is None else f"{self.receptive_field} px"
+        return (f"{self.name}: {self.params:,} parameters, {self.macs_per_output_pixel:,.0f} MACs per output "
+                f"pixel ({self.macs / 1e9:.3g} GMACs for {self.input_shape} -> {self.output_shape}), "
+                f"receptive field {rf}, total stride {self.total_stride}")
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _inner(layer):
+    return layer.layer if isinstance(layer, layers.SpectralNormalization) else layer
+
+
+def _layer_macs(layer, in_shape, out_shape) -> int:
+    layer = _inner(layer)
+    if isinstance(layer, layers.Conv2DTranspose):  # every input pixel scatters a k×k×out block
+        kh, kw = layer.kernel_size
+        return math.prod(in_shape[1:]) * kh * kw * layer.filters
+    if isinstance(layer, (layers.Conv1D, layers.Conv2D, layers.Conv3D)):
+        k = math.prod(layer.kernel_size)
+        return math.prod(out_shape[1:]) * k * in_shape[-1] // getattr(layer, "groups", 1)
+    if isinstance(layer, layers.Dense):
+        return math.prod(in_shape[1:]) * layer.units
+    return 0
+
+
+def _propagate_rf(layer, states):
+    """(rf, jump) per axis after ``layer``; ``states`` are its inputs' (rf, jump) pairs per axis.
+    rf grows by (k_eff − 1)·jump at each conv/pool; jump multiplies by its stride."""
+    rf = tuple(max(s[0][a] for s in states) for a in range(2))
+    jump = tuple(max(s[1][a] for s in states) for a in range(2))
+    inner = _inner(layer)
+    if isinstance(inner, (layers.Flatten, layers.GlobalAveragePooling2D, layers.GlobalMaxPooling2D)) or (
+            isinstance(inner, layers.Dense) and len(inner.input.shape) == 2):
+        return (math.inf, math.inf), jump
+    kernel = getattr(inner, "kernel_size", None) or getattr(inner, "pool_size", None)
+    if kernel is not None and len(kernel) == 2:
+        strides = inner.strides or kernel
+        dilation = getattr(inner, "dilation_rate", (1, 1))
+        k_eff = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+        if isinstance(inner, layers.Conv2DTranspose):  # an output sees ceil(k/s) inputs, then the grid refines
+            return (tuple(r + (math.ceil(k / s) - 1) * j for r, k, s, j in zip(rf, k_eff, strides, jump)),
+                    tuple(j / s for j, s in zip(jump, strides)))
+        return (tuple(r + (k - 1) * j for r, k, j in zip(rf, k_eff, jump)),
+                tuple(j * s for j, s in zip(jump, strides)))
+    if isinstance(inner, layers.UpSampling2D):
+        return rf, tuple(j / s for j, s in zip(jump, inner.size))
+    return rf, jump
+
+
+def describe(model: keras.Model, size: int | tuple[int, int] = 256) -> ModelDescription:
+    """Parameters, multiply-accumulates per output pixel and receptive field of a functional model.
+
+    A fully convolutional model is measured on a ``size``×``size`` input (its MACs per output pixel do
+    not depend on the size); a model with a fixed input shape on that shape."""
+    if not isinstance(model, keras.Model) or not hasattr(model, "inputs") or len(model.inputs) != 1:
+        raise ValueError("describe needs a functional Keras model with one input "
+                         f"(as build_generator/build_discriminator return), got {type(model).__name__}")
+    h, w = _pair(size, "size")
+    shape = tuple(dim if dim is not None else extent
+                  for dim, extent in zip(model.input_shape[1:], (h, w) + model.input_shape[3:]))
+    clone = keras.models.clone_model(model, input_tensors=keras.Input(batch_shape=(1, *shape)))
+    is_image = len(shape) == 3
+    states, macs = {}, 0
+    for layer in clone.layers:
+        outputs = _as_list(layer.output)
+        if isinstance(layer, keras.layers.InputLayer):
+            for t in outputs:
+                states[id(t)] = ((1, 1), (1, 1))
+            continue
+        inputs = _as_list(layer.input)
+        macs += _layer_macs(layer, tuple(inputs[0].shape), tuple(outputs[0].shape))
+        state = _propagate_rf(layer, [states[id(t)] for t in inputs if id(t) in states] or [((1, 1), (1, 1))])
+        for t in outputs:
+            states[id(t)] = state
+    out_shape = tuple(clone.outputs[0].shape)
+    positions = math.prod(out_shape[1:3]) if len(out_shape) == 4 else 1
+    rf = None
+    if is_image:
+        rf_h = states[id(clone.outputs[0])][0][0]
+        rf = int(shape[0] if math.isinf(rf_h) else rf_h)
+    return ModelDescription(
+        name=model.name, params=int(model.count_params()),
+        trainable_params=int(sum(math.prod(v.shape) for v in model.trainable_weights)),
+        input_shape=shape, output_shape=out_shape[1:], macs=int(macs),
+        macs_per_output_pixel=macs / positions, receptive_field=rf, total_stride=total_stride(model))
+
+
+def largest_singular_values(model: keras.Model) -> dict[str, float]:
+    """σ_max of each conv/dense kernel reshaped to a (k·k·C_in) × C_out matrix: the number spectral
+    normalisation divides by (Miyato et al. 2018). Keyed by layer name, in layer order."""
+    import numpy as np
+
+    values = {}
+    for layer in model.layers:
+        inner = _inner(layer)
+        if isinstance(inner, (layers.Conv2D, layers.Conv2DTranspose, layers.Dense)) and inner.built:
+            kernel = keras.ops.convert_to_numpy(inner.kernel)
+            values[layer.name] = float(np.linalg.norm(kernel.reshape(-1, kernel.shape[-1]), ord=2))
+    return values
+
+
+def build_gan(generator: keras.Model, discriminator: keras.Model, **options) -> keras.Model:
+    """The trainable GAN: ``gvr_helpers.train.GAN(generator, discriminator)``, ready for ``compile`` and ``fit``."""
+    try:
+        from .train import GAN
+    except ImportError as err:  # pragma: no cover - only before the train module exists
+        raise ImportError("build_gan needs gvr_helpers.train (its GAN model class)") from err
+    return GAN(generator, discriminator, **options)
+
+
+build_gans = build_gan  # the seed article's name

@@ -154,3 +154,104 @@ def test_keras_file_round_trip_in_safe_mode(tmp_path, kind, options):
     loaded = keras.saving.load_model(path, safe_mode=True)
     np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), atol=1e-6)
     assert [type(layer).__name__ for layer in loaded.layers] == [type(layer).__name__ for layer in model.layers]
+
+
+# ---------------------------------------------------------------- discriminators
+@pytest.mark.parametrize("n_layers,rf", [(1, 16), (2, 34), (3, 70), (4, 142)])
+def test_patchgan_receptive_field_matches_the_textbook(n_layers, rf):
+    assert models.patchgan_receptive_field(n_layers) == rf
+    d = models.build_discriminator("patchgan", receptive_field=rf, filters=8)
+    assert models.describe(d).receptive_field == rf
+    n_down = sum(1 for layer in d.layers if getattr(layer, "strides", None) == (2, 2))
+    assert n_down == n_layers
+
+
+def test_patchgan_returns_a_map_of_logits():
+    d = models.build_discriminator("patchgan", filters=8, n_layers=3)
+    y = np.asarray(d(_images(2, 64, 96)))
+    assert y.shape == (2, 8, 12, 1)       # one logit per patch, stride 8
+    assert y.min() < 0 < y.max() or np.abs(y).max() < 1  # logits: no sigmoid squashing to [0, 1]
+    assert not isinstance(d.layers[-1], keras.layers.Activation)
+
+
+def test_patchgan_unreachable_receptive_field_lists_the_options():
+    with pytest.raises(ValueError, match=r"receptive_field 50 .* \[7, 16, 34, 70"):
+        models.build_discriminator("patchgan", receptive_field=50)
+
+
+def test_dcgan_discriminator_returns_one_logit_per_image():
+    d = models.build_discriminator("dcgan", image_size=32, filters=8)
+    assert tuple(d(_images(3, 32, 32)).shape) == (3, 1)
+    with pytest.raises(ValueError, match="image_size"):
+        models.build_discriminator("dcgan", image_size=30)
+
+
+def test_spectral_normalisation_brings_sigma_max_to_one():
+    d = models.build_discriminator("patchgan", filters=8, n_layers=2, norm="none", spectral_norm=True)
+    x = _images(2, 32, 32)
+    d(x)
+    before = models.largest_singular_values(d)
+    assert len(before) == 4 and max(before.values()) < 0.6  # small N(0, 0.02) init
+    for _ in range(30):  # each training call runs one power iteration and rescales the kernel
+        d(x, training=True)
+    after = models.largest_singular_values(d)
+    assert all(abs(s - 1.0) < 0.05 for s in after.values()), after
+
+
+# ---------------------------------------------------------------- describe
+def test_describe_counts_macs_of_one_conv_by_hand():
+    inp = keras.Input((None, None, 3))
+    model = keras.Model(inp, keras.layers.Conv2D(8, 3, padding="same")(inp))
+    info = models.describe(model, size=(10, 20))
+    assert info.macs_per_output_pixel == 3 * 3 * 3 * 8      # k·k·C_in·C_out
+    assert info.macs == 216 * 10 * 20
+    assert info.params == 3 * 3 * 3 * 8 + 8
+    assert info.receptive_field == 3
+    assert info.output_shape == (10, 20, 8)
+
+
+def test_describe_counts_transposed_conv_and_dense():
+    inp = keras.Input((None, None, 4))
+    model = keras.Model(inp, keras.layers.Conv2DTranspose(2, 3, strides=2, padding="same")(inp))
+    info = models.describe(model, size=8)
+    assert info.macs == 8 * 8 * 4 * 3 * 3 * 2                # every input pixel scatters k·k·C_out
+    assert info.macs_per_output_pixel == info.macs / (16 * 16)
+    dense_in = keras.Input((5,))
+    dense = keras.Model(dense_in, keras.layers.Dense(7)(dense_in))
+    d_info = models.describe(dense)
+    assert d_info.macs == 35 and d_info.receptive_field is None
+
+
+def test_receptive_field_of_a_small_stack_by_hand():
+    inp = keras.Input((None, None, 1))
+    x = keras.layers.Conv2D(1, 3)(inp)                          # 1 + 2·1 = 3, jump 1
+    x = keras.layers.Conv2D(1, 3, strides=2)(x)                 # 3 + 2·1 = 5, jump 2
+    x = keras.layers.MaxPooling2D(2)(x)                         # 5 + 1·2 = 7, jump 4
+    x = keras.layers.Conv2D(1, 3, dilation_rate=2)(x)           # k_eff 5: 7 + 4·4 = 23
+    assert models.describe(keras.Model(inp, x), size=64).receptive_field == 23
+
+
+def test_describe_the_default_models():
+    g = models.describe(models.build_generator("resnet"))
+    # c7 (7) + two stride-2 k3 (+2, +4) + 12 k3 convs at jump 4 (+96) + two transposed k3 (+4, +2) + c7 (+6)
+    assert g.receptive_field == 121 and g.total_stride == 4
+    assert g.output_shape == (256, 256, 3)
+    assert 1e5 < g.macs_per_output_pixel < 2e5
+    dcgan_d = models.describe(models.build_discriminator("dcgan"))
+    assert dcgan_d.receptive_field == 32 and dcgan_d.output_shape == (1,)   # Flatten: it sees everything
+    sn = models.describe(models.build_discriminator("patchgan", spectral_norm=True, norm="none"))
+    plain = models.describe(models.build_discriminator("patchgan", norm="none"))
+    assert sn.macs == plain.macs and sn.receptive_field == 70
+    assert "parameters" in str(g)
+
+
+def test_describe_rejects_a_non_model():
+    with pytest.raises(ValueError, match="functional Keras model"):
+        models.describe("resnet")
+
+
+def test_build_gan_wraps_the_pair():
+    train = pytest.importorskip("gvr_helpers.train")
+    g, d = models.build_generator("mlp", noise_dim=2, data_dim=2), models.build_discriminator("mlp", data_dim=2)
+    gan = models.build_gans(g, d)
+    assert isinstance(gan, train.GAN) and gan.generator is g and gan.discriminator is d
