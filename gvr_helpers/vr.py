@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from . import metrics
-from .transfer import DEFAULT_ALIGN, DEFAULT_OVERLAP, DEFAULT_TILE, apply_generator, check_image
+from .transfer import DEFAULT_ALIGN, DEFAULT_TILE, apply_generator, check_image
 
 # name -> (forward, right, up) unit axes in world coordinates
 FACES = {
@@ -301,9 +301,20 @@ def stylize_cubemap(generator, panorama, size: int = 256, pad: int | None = None
 
 
 # ------------------------------------------------------------ seam-free panoramas
+def circular_pad(generator, align: int = DEFAULT_ALIGN) -> int:
+    """Columns of wrap-around padding that cover the generator's receptive-field radius
+    (from :func:`gvr_helpers.models.describe`), rounded up to a multiple of ``align``."""
+    from . import models
+
+    info = models.describe(generator, size=64)
+    radius = int(info.receptive_field) // 2 + 1
+    step = int(np.lcm(int(align), int(info.total_stride or 1)))
+    return -(-radius // step) * step
+
+
 def stylize_panorama(generator, panorama, method: str = "circular", pad: int = 32,
                      face_size: int | None = None, face_pad: int | None = None,
-                     tile: int | None = DEFAULT_TILE, overlap: int = DEFAULT_OVERLAP,
+                     tile: int | None = DEFAULT_TILE, overlap: int | None = None,
                      align: int = DEFAULT_ALIGN) -> np.ndarray:
     """Stylize a 360° panorama.
 
