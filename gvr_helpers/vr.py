@@ -597,9 +597,9 @@ def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: flo
 
 
 # ------------------------------------------------------------ a stand-in translator for the VR notebooks
-def stand_in_translator(style: str = "toon", steps: int = 150, seed: int = 0, crop: int = 32,
+def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 0, crop: int = 32,
                         batch_size: int = 16, filters: int = 8, padding: str = "reflect",
-                        upsampling: str = "resize"):
+                        upsampling: str = "resize", learning_rate: float = 2e-3):
     """A small ResNet translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops
     of generated landscapes, S an algorithmic style from :mod:`gvr_helpers.styles`.
 
@@ -631,7 +631,7 @@ def stand_in_translator(style: str = "toon", steps: int = 150, seed: int = 0, cr
         ys.append(targets[i][top:top + crop, left:left + crop])
     generator = models.build_generator("resnet", filters=filters, n_blocks=2, norm="none", padding=padding,
                                        upsampling=upsampling)
-    generator.compile(optimizer=keras.optimizers.Adam(2e-3), loss="mae")
+    generator.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mae")
     generator.fit(np.stack(xs), np.stack(ys), batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
     return generator
 
