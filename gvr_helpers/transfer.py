@@ -13,7 +13,7 @@ import weakref
 
 import numpy as np
 
-DEFAULT_TILE = 256
+DEFAULT_TILE = 512
 DEFAULT_OVERLAP = 32
 DEFAULT_ALIGN = 8
 

@@ -599,7 +599,7 @@ def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: flo
 # ------------------------------------------------------------ a stand-in translator for the VR notebooks
 def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 0, crop: int = 32,
                         batch_size: int = 16, filters: int = 8, padding: str = "reflect",
-                        upsampling: str = "resize", learning_rate: float = 2e-3):
+                        upsampling: str = "resize", learning_rate: float = 2e-3, images=None):
     """A small ResNet translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops
     of generated landscapes, S an algorithmic style from :mod:`gvr_helpers.styles`.
 
@@ -608,7 +608,8 @@ def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 
     how a translator is *applied*, not of how it was trained. ``norm="none"`` keeps it local
     (no image-wide statistics), so tiles and circular padding give exact results;
     ``upsampling="resize"`` (resize then convolve) avoids the checkerboard pattern of
-    transposed convolutions, which would otherwise repeat with the stride.
+    transposed convolutions, which would otherwise repeat with the stride. ``images``
+    replaces the generated landscapes as training content (e.g. an artist's own photos).
     """
     import keras
 
@@ -617,8 +618,12 @@ def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 
     if steps < 1:
         raise ValueError(f"steps must be >= 1, got {steps}")
     keras.utils.set_random_seed(int(seed))
-    images = [world.panorama(seed=seed + 1, height=256, width=512)]
-    images += list(world.landscape_views(seed=seed + 2, n=4, size=128))
+    if images is None:
+        images = [world.panorama(seed=seed + 1, height=256, width=512)]
+        images += list(world.landscape_views(seed=seed + 2, n=4, size=128))
+    images = [check_image(x, "training image") for x in images]
+    if not images or min(min(x.shape[:2]) for x in images) < crop:
+        raise ValueError(f"need at least one training image of at least {crop}×{crop} pixels")
     targets = [styles.apply_style(style, x) for x in images]
     rng = np.random.default_rng(seed)
     n = steps * batch_size
