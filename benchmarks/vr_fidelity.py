@@ -1,7 +1,7 @@
 """How well the VR methods keep a stylized world seamless and consistent (issue: VR, notebooks 07–09).
 
 Measures, in one run, each VR method next to the naive one, with the course's stand-in
-translator (a small ResNet trained for seconds on the woodblock style; the properties
+translator (a small U-Net trained for seconds on the woodblock style; the properties
 measured belong to the methods, not to the training):
 
 * equirect_seam_ratio       wrap seam (metrics.wrap_seam_ratio) of input / naive / circular / cubemap

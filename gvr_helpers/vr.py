@@ -599,8 +599,9 @@ def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: flo
 # ------------------------------------------------------------ a stand-in translator for the VR notebooks
 def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 0, crop: int = 32,
                         batch_size: int = 16, filters: int = 8, padding: str = "reflect",
-                        upsampling: str = "resize", learning_rate: float = 2e-3, images=None):
-    """A small ResNet translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops
+                        upsampling: str = "resize", learning_rate: float = 2e-3, images=None,
+                        kind: str = "unet"):
+    """A small U-Net translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops
     of generated landscapes, S an algorithmic style from :mod:`gvr_helpers.styles`.
 
     It stands in for the GAN-trained translators of notebook 05 in the VR notebooks: what
@@ -634,8 +635,9 @@ def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 
         top, left = rng.integers(0, h - crop + 1), rng.integers(0, w - crop + 1)
         xs.append(images[i][top:top + crop, left:left + crop])
         ys.append(targets[i][top:top + crop, left:left + crop])
-    generator = models.build_generator("resnet", filters=filters, n_blocks=2, norm="none", padding=padding,
-                                       upsampling=upsampling)
+    options = dict(n_down=2) if kind == "unet" else {}
+    generator = models.build_generator(kind, filters=filters, n_blocks=2 if kind == "resnet" else 1, norm="none",
+                                       padding=padding, upsampling=upsampling, **options)
     generator.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mae")
     generator.fit(np.stack(xs), np.stack(ys), batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
     return generator
