@@ -41,11 +41,11 @@ clean:
 	rm -rf build .pytest_cache
 
 # ------------------------------------------------------------ 07 VR viewer (gvr_helpers.vr.export_viewer)
-# tests/test_viewer.py opens the exported page in Debian's headless Chromium. `make install`
+# tests/test_viewer.py opens the exported page in Debian's headless Chromium. `make test`
 # installs it with apt-get when /usr/bin/chromium is missing and we are root; otherwise it
-# says so and goes on (the viewer test is then skipped outside CI).
+# says so and goes on (the viewer test is then skipped outside CI). `make lab` does not need it.
 .PHONY: system
-install: system
+test: system
 system:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
