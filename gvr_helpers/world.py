@@ -1,0 +1,362 @@
+"""Procedural landscapes made offline: perspective views, seamless 360° panoramas,
+stereo pairs with exact disparity, and head-rotation sequences.
+
+The world is a fractal heightfield on a torus (made by filtering white noise
+in the Fourier domain, so it is periodic in both directions): rays never run
+off the map, and the same ``seed`` always gives the same world.
+
+Rendering marches every *azimuth* once: along the horizontal line of sight it
+samples the terrain's elevation angle seen from the camera and keeps its
+running maximum (the horizon so far). A pixel at elevation φ sees the first
+sample whose running maximum reaches φ, found with one ``searchsorted``, then
+refined by linear interpolation between the two samples around the crossing.
+That is exact geometry for every pixel of an azimuth column at the cost of
+one march per column, so a 512×1024 panorama takes well under a second.
+
+Colour is a function of the hit point alone (terrain type, Lambert shading
+from a fixed sun, fog by distance from the rig's centre), never of the eye
+that sees it, so a point looks the same to both eyes of a stereo pair.
+
+Conventions (shared with py360convert): an equirectangular column j has
+azimuth ``2π(j + 0.5)/W − π`` (0 = straight ahead, positive to the right),
+a row i has elevation ``π/2 − π(i + 0.5)/H``. Disparity follows
+:mod:`gvr_helpers.metrics`: left pixel x sees right pixel ``x − d``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+GRID = 512            # terrain cells along each side of the torus
+RELIEF = 40.0         # height of the highest peak above the lowest valley, in cells
+EYE_HEIGHT = 2.0      # camera height above the ground (or water), in cells
+WATER_QUANTILE = 0.22  # share of the terrain under water
+MARCH_STEPS = 768
+NEAR, FAR = 0.2, 0.7 * GRID
+FOG_DISTANCE = 110.0
+SUN = np.array([0.55, 0.35, 0.76]) / np.linalg.norm([0.55, 0.35, 0.76])  # (east, north, up)
+
+SKY_ZENITH = np.array([0.22, 0.42, 0.78])
+SKY_HORIZON = np.array([0.78, 0.86, 0.94])
+WATER = np.array([0.10, 0.32, 0.45])
+SAND = np.array([0.80, 0.73, 0.52])
+GRASS = np.array([0.33, 0.55, 0.20])
+FOREST = np.array([0.13, 0.33, 0.14])
+ROCK = np.array([0.47, 0.42, 0.38])
+SNOW = np.array([0.95, 0.96, 0.98])
+
+
+# ------------------------------------------------------------------ the world
+def periodic_noise(seed: int, n: int = GRID, slope: float = 2.2) -> np.ndarray:
+    """Fractal noise on an n×n torus in [0, 1]: white noise with a 1/f^slope power spectrum.
+
+    Filtering in the Fourier domain makes it periodic by construction.
+    """
+    rng = np.random.default_rng(seed)
+    f = np.fft.fftfreq(n)
+    radius = np.hypot(f[:, None], f[None, :])
+    radius[0, 0] = np.inf
+    spectrum = np.fft.fft2(rng.standard_normal((n, n))) * radius ** (-slope / 2)
+    field = np.fft.ifft2(spectrum).real
+    field -= field.min()
+    return field / field.max()
+
+
+@dataclass(frozen=True)
+class World:
+    """A terrain on a torus plus what the renderer needs to colour it."""
+
+    seed: int
+    height: np.ndarray      # GRID×GRID ground height (cells), indexed [y, x]
+    surface: np.ndarray     # max(height, water): what rays hit
+    water: float
+    normals: np.ndarray     # GRID×GRID×3 unit normals of the surface
+    detail: np.ndarray      # GRID×GRID fine noise in [0, 1] for colour variation
+    clouds: np.ndarray      # 256×256 periodic noise for the sky
+    camera: np.ndarray      # default (x, y, z) of the viewer
+
+
+def _bilinear(grid, x, y):
+    """Sample ``grid[y, x]`` at real coordinates, wrapping around the torus."""
+    n, m = grid.shape[:2]
+    x0f, y0f = np.floor(x), np.floor(y)
+    fx, fy = x - x0f, y - y0f
+    if grid.ndim == 3:
+        fx, fy = fx[..., None], fy[..., None]
+    x0 = x0f.astype(np.intp) % m
+    y0 = y0f.astype(np.intp) % n
+    x1, y1 = (x0 + 1) % m, (y0 + 1) % n
+    top = grid[y0, x0] * (1 - fx) + grid[y0, x1] * fx
+    bottom = grid[y1, x0] * (1 - fx) + grid[y1, x1] * fx
+    return top * (1 - fy) + bottom * fy
+
+
+@lru_cache(maxsize=4)
+def make_world(seed: int = 0) -> World:
+    """Build (and cache) the landscape for ``seed``; deterministic."""
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = int(seed)
+    base = periodic_noise(seed * 4 + 0, GRID, slope=2.4)
+    ridges = 1.0 - np.abs(2.0 * periodic_noise(seed * 4 + 1, GRID, slope=2.0) - 1.0)
+    height = RELIEF * (0.7 * base ** 1.5 + 0.3 * base * ridges)
+    water = float(np.quantile(height, WATER_QUANTILE))
+    surface = np.maximum(height, water)
+    gy, gx = np.gradient(surface)
+    normals = np.stack([-gx, -gy, np.ones_like(gx)], axis=-1)
+    normals /= np.linalg.norm(normals, axis=-1, keepdims=True)
+    detail = periodic_noise(seed * 4 + 2, GRID, slope=1.0)
+    clouds = periodic_noise(seed * 4 + 3, 256, slope=2.6)
+    # Stand on a gentle shore: dry, flat and just above the water line.
+    slope = np.hypot(gx, gy)
+    score = np.abs(height - (water + 1.5)) + 20.0 * slope
+    score[height < water + 0.5] = np.inf
+    cy, cx = np.unravel_index(np.argmin(score), score.shape)
+    camera = np.array([cx, cy, surface[cy, cx] + EYE_HEIGHT], dtype=np.float64)
+    return World(seed, height, surface, water, normals, detail, clouds, camera)
+
+
+# ------------------------------------------------------------------ rendering
+def _distances():
+    return NEAR * (FAR / NEAR) ** (np.arange(MARCH_STEPS) / (MARCH_STEPS - 1))
+
+
+def _march(world: World, eye, azimuths):
+    """Elevation angle of the terrain along each azimuth: (angles C×K, distances K)."""
+    t = _distances()
+    xs = eye[0] + np.sin(azimuths)[:, None] * t
+    ys = eye[1] + np.cos(azimuths)[:, None] * t
+    heights = _bilinear(world.surface, xs, ys)
+    return np.arctan2(heights - eye[2], t), t
+
+
+def _hit_distance(angles, t, column, elevation):
+    """Horizontal distance at which each pixel's ray meets the terrain (inf = sky)."""
+    n_cols, k = angles.shape
+    horizon = np.maximum.accumulate(angles, axis=1)
+    offset = 4.0 * np.arange(n_cols)[:, None]  # angles lie in (-π/2, π/2): columns never mix
+    flat = (horizon + offset).ravel()
+    idx = np.searchsorted(flat, (elevation + offset[column, 0]).ravel()).reshape(elevation.shape)
+    idx -= column * k
+    hit = idx < k
+    i = np.minimum(idx, k - 1)
+    a1 = angles[column, i]
+    t1 = t[i]
+    prev = np.maximum(i - 1, 0)
+    a0 = np.where(i > 0, angles[column, prev], -np.pi / 2)
+    t0 = np.where(i > 0, t[prev], 0.0)
+    w = np.clip((elevation - a0) / np.maximum(a1 - a0, 1e-12), 0.0, 1.0)
+    return np.where(hit, t0 + w * (t1 - t0), np.inf)
+
+
+def _sky(world: World, azimuth, elevation):
+    up = np.clip(np.sin(elevation), 0, 1)[..., None]
+    colour = SKY_HORIZON + (SKY_ZENITH - SKY_HORIZON) * up ** 0.6
+    # Clouds: noise on a flat sky plane overhead, a continuous function of direction.
+    n = world.clouds.shape[0]
+    reach = n / 3 / np.maximum(np.tan(np.clip(elevation, 0.02, None)), 0.05)
+    c = _bilinear(world.clouds, np.sin(azimuth) * reach, np.cos(azimuth) * reach)
+    cover = np.clip((c - 0.45) * 3.0, 0, 1) * np.clip((elevation - 0.05) * 5, 0, 1)
+    colour = colour * (1 - cover[..., None]) + np.array([0.97, 0.97, 0.98]) * cover[..., None]
+    direction = np.stack([np.cos(elevation) * np.sin(azimuth), np.cos(elevation) * np.cos(azimuth),
+                          np.sin(elevation)], axis=-1)
+    sun = np.clip((direction @ SUN - 0.9990) / 0.0005, 0, 1)[..., None]
+    return colour * (1 - sun) + np.array([1.0, 0.98, 0.9]) * sun
+
+
+def _ground(world: World, x, y, distance):
+    h = _bilinear(world.height, x, y)
+    normal = _bilinear(world.normals, x, y)
+    detail = _bilinear(world.detail, x * 4.0, y * 4.0)
+    steep = 1 - normal[..., 2]
+    rel = (h - world.water) / (RELIEF - world.water)
+    colour = np.where((rel < 0.35)[..., None], GRASS, FOREST)
+    colour = np.where((rel < 0.03)[..., None], SAND, colour)
+    colour = np.where(((rel > 0.6) | (steep > 0.32))[..., None], ROCK, colour)
+    colour = np.where(((rel > 0.78) & (steep < 0.35))[..., None], SNOW, colour)
+    colour = colour * (0.8 + 0.4 * detail[..., None])
+    colour = colour * (0.35 + 0.75 * np.clip(normal @ SUN, 0, 1))[..., None]
+    under = (h < world.water)[..., None]
+    depth = np.clip((world.water - h) / 6.0, 0, 1)[..., None]
+    wet = WATER * (1.1 - 0.5 * depth) * (0.9 + 0.2 * detail[..., None])
+    colour = np.where(under, wet, colour)
+    fog = (1 - np.exp(-distance / FOG_DISTANCE))[..., None]
+    return colour * (1 - fog) + SKY_HORIZON * fog
+
+
+def _render(world: World, eye, azimuth, elevation, centre=None, quantum=None):
+    """Colour and Euclidean distance of the rays (azimuth, elevation) from ``eye``.
+
+    Pixels whose azimuths are equal share one march. ``quantum`` (radians)
+    rounds azimuths to a grid first when every pixel has its own (pitched
+    views); the hit point is still placed on the pixel's exact ray.
+    """
+    eye = np.asarray(eye, dtype=np.float64)
+    centre = eye if centre is None else np.asarray(centre, dtype=np.float64)
+    key = np.round(azimuth / quantum) if quantum else azimuth
+    cols, column = np.unique(key, return_inverse=True)
+    column = column.reshape(azimuth.shape)
+    angles, t = _march(world, eye, cols * quantum if quantum else cols)
+    dist = _hit_distance(angles, t, column, elevation)
+    sky = ~np.isfinite(dist)
+    d = np.where(sky, 0.0, dist)
+    x = eye[0] + d * np.sin(azimuth)
+    y = eye[1] + d * np.cos(azimuth)
+    z = eye[2] + d * np.tan(elevation)
+    fog_distance = np.sqrt((x - centre[0]) ** 2 + (y - centre[1]) ** 2 + (z - centre[2]) ** 2)
+    image = np.where(sky[..., None], _sky(world, azimuth, elevation), _ground(world, x, y, fog_distance))
+    euclid = np.where(sky, np.inf, dist / np.cos(elevation))
+    return np.clip(image, 0, 1).astype(np.float32), euclid
+
+
+def _check_size(name, value, minimum=2):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _hw(size):
+    if isinstance(size, (tuple, list)) and len(size) == 2:
+        return _check_size("height", size[0]), _check_size("width", size[1])
+    s = _check_size("size", size)
+    return s, s
+
+
+def panorama(seed: int = 0, height: int = 512, width: int = 1024, *, return_depth: bool = False):
+    """A 360°×180° equirectangular panorama of the landscape, H×W×3 float32 in [0, 1].
+
+    Seamless at the longitude wrap by construction: column azimuths are
+    periodic and the scene is a continuous function of azimuth. With
+    ``return_depth`` also returns the H×W Euclidean distance (inf for sky).
+    """
+    height, width = _check_size("height", height), _check_size("width", width)
+    world = make_world(seed)
+    az = 2 * np.pi * (np.arange(width) + 0.5) / width - np.pi
+    el = np.pi / 2 - np.pi * (np.arange(height) + 0.5) / height
+    azimuth = np.broadcast_to(az[None, :], (height, width))
+    elevation = np.broadcast_to(el[:, None], (height, width))
+    image, depth = _render(world, world.camera, azimuth, elevation)
+    return (image, depth.astype(np.float32)) if return_depth else image
+
+
+def focal_length(width: int, fov: float) -> float:
+    """Pinhole focal length in pixels for a horizontal field of view in degrees."""
+    if not 1.0 <= fov <= 170.0:
+        raise ValueError(f"fov must be between 1 and 170 degrees, got {fov!r}")
+    return (width / 2) / np.tan(np.radians(fov) / 2)
+
+
+def _camera_rays(yaw, pitch, fov, h, w):
+    """Unit ray directions (H×W×3, world east/north/up) and the forward vector of a pinhole camera."""
+    f = focal_length(w, fov)
+    u = np.arange(w) + 0.5 - w / 2
+    v = h / 2 - (np.arange(h) + 0.5)
+    yaw, pitch = np.radians(yaw), np.radians(pitch)
+    forward = np.array([np.sin(yaw) * np.cos(pitch), np.cos(yaw) * np.cos(pitch), np.sin(pitch)])
+    right = np.array([np.cos(yaw), -np.sin(yaw), 0.0])
+    up = np.cross(right, forward)
+    rays = f * forward + u[None, :, None] * right + v[:, None, None] * up
+    return rays / np.linalg.norm(rays, axis=-1, keepdims=True), forward, right
+
+
+def _view(world, eye, yaw, pitch, fov, h, w, centre=None):
+    rays, forward, right = _camera_rays(yaw, pitch, fov, h, w)
+    azimuth = np.arctan2(rays[..., 0], rays[..., 1])
+    elevation = np.arcsin(np.clip(rays[..., 2], -1, 1))
+    if pitch == 0:  # every column is one vertical plane: march each column exactly
+        azimuth = np.broadcast_to(azimuth[h // 2][None, :], (h, w))
+        quantum = None
+    else:
+        quantum = np.radians(fov) / w / 4
+    image, dist = _render(world, eye, azimuth, elevation, centre=centre, quantum=quantum)
+    z = dist * (rays @ forward)  # depth along the optical axis
+    return image, z.astype(np.float32), right
+
+
+def perspective_view(seed: int = 0, yaw: float = 0.0, pitch: float = 0.0, fov: float = 70.0,
+                     size=256, *, return_depth: bool = False):
+    """A pinhole view of the landscape from its default viewpoint.
+
+    ``yaw`` (degrees, positive to the right) and ``pitch`` (positive up) match
+    py360convert's ``e2p(pano, fov, u_deg=yaw, v_deg=pitch)``; ``size`` is an
+    int or (height, width). With ``return_depth`` also returns depth along the
+    optical axis (inf for sky).
+    """
+    h, w = _hw(size)
+    if not -89.0 <= pitch <= 89.0:
+        raise ValueError(f"pitch must be within ±89 degrees, got {pitch!r}")
+    world = make_world(seed)
+    image, depth, _ = _view(world, world.camera, float(yaw), float(pitch), fov, h, w)
+    return (image, depth) if return_depth else image
+
+
+@dataclass(frozen=True)
+class StereoPair:
+    """Two rectified views and their exact geometry (disparity in pixels, depth in cells)."""
+
+    left: np.ndarray
+    right: np.ndarray
+    disparity_left: np.ndarray    # left pixel x sees right pixel x - d (0 for sky)
+    disparity_right: np.ndarray   # right pixel x sees left pixel x + d
+    depth_left: np.ndarray        # along the optical axis; inf for sky
+    depth_right: np.ndarray
+    focal: float                  # pixels
+    baseline: float               # cells
+
+
+def stereo_pair(seed: int = 0, yaw: float = 0.0, size=(192, 256), fov: float = 70.0,
+                baseline: float = 0.4) -> StereoPair:
+    """Render a rectified stereo pair, eyes ``baseline`` apart, looking level at ``yaw``.
+
+    Both eyes render the same world, so disparity = focal × baseline / depth
+    is exact for every pixel (0 for the sky, which is at infinity).
+    """
+    h, w = _hw(size)
+    if not baseline > 0:
+        raise ValueError(f"baseline must be positive, got {baseline!r}")
+    world = make_world(seed)
+    _, _, right_vec = _camera_rays(yaw, 0.0, fov, 1, 2)
+    centre = world.camera
+    eyes = [centre - right_vec * baseline / 2, centre + right_vec * baseline / 2]
+    (left, zl, _), (right, zr, _) = (_view(world, e, float(yaw), 0.0, fov, h, w, centre=centre) for e in eyes)
+    f = focal_length(w, fov)
+    return StereoPair(left, right, (f * baseline / zl).astype(np.float32),
+                      (f * baseline / zr).astype(np.float32), zl, zr, float(f), float(baseline))
+
+
+@dataclass(frozen=True)
+class RotationSequence:
+    """Frames of a head turning in place, with the yaw and pitch (degrees) of each."""
+
+    frames: np.ndarray  # N×H×W×3
+    yaw: np.ndarray
+    pitch: np.ndarray
+    fov: float
+
+
+def head_path(seed: int, n_frames: int, speed: float = 2.0):
+    """A smooth, deterministic head path: yaw drifts at about ``speed`` °/frame, pitch sways."""
+    n_frames = _check_size("n_frames", n_frames, minimum=1)
+    rng = np.random.default_rng(seed)
+    jitter = np.convolve(rng.standard_normal(n_frames + 8), np.ones(9) / 9, mode="valid")[:n_frames]
+    yaw = rng.uniform(-180, 180) + np.cumsum(speed * (1 + 0.5 * jitter)) - speed
+    pitch = 6.0 * np.sin(np.linspace(0, np.pi, n_frames)) * rng.choice([-1, 1]) - 3.0
+    return yaw, pitch
+
+
+def rotation_sequence(seed: int = 0, n_frames: int = 16, size=128, fov: float = 70.0,
+                      speed: float = 2.0) -> RotationSequence:
+    """Frames a VR viewer would show while the head turns (no translation)."""
+    h, w = _hw(size)
+    yaw, pitch = head_path(seed, n_frames, speed)
+    world = make_world(seed)
+    frames = np.stack([_view(world, world.camera, y, p, fov, h, w)[0] for y, p in zip(yaw, pitch)])
+    return RotationSequence(frames, yaw, pitch, float(fov))
+
+
+def landscape_views(seed: int = 0, n: int = 8, size=128, fov: float = 70.0) -> np.ndarray:
+    """``n`` level views at evenly spaced yaws: content images for landscape design (N×H×W×3)."""
+    n = _check_size("n", n, minimum=1)
+    return np.stack([perspective_view(seed, yaw=360.0 * i / n - 180.0, fov=fov, size=size) for i in range(n)])
