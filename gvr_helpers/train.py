@@ -181,32 +181,39 @@ def make_dataset(data, noise_shape, batch_size: int = 64, d_steps: int = 1, seed
                  start_step: int = 0) -> tf.data.Dataset:
     """An endless stream of ``(real batch, noise)`` for :class:`GAN`.
 
-    ``data`` is an array of samples (shuffled with ``seed``) or a ``tf.data.Dataset``
-    of batches. The noise for global step ``s`` is ``stateless_normal(seed=(seed, s))``;
-    ``start_step`` skips the steps a resumed run has already done.
+    ``data`` is an array of samples or a ``tf.data.Dataset`` of batches. For an array, the
+    batch of global step ``s`` is drawn (with replacement) and its noise made with stateless
+    random ops seeded by ``(seed, s)``: the stream is a pure function of the step, independent
+    of TensorFlow's global seed, so a run resumed at ``start_step`` sees exactly the batches it
+    would have seen without the interruption.
     """
+    shape = (batch_size, d_steps + 1, *noise_shape)
+    seed_t = tf.constant(int(seed), tf.int64)
     if isinstance(data, tf.data.Dataset):
-        real = data.repeat()
-        spec_batch = real.element_spec.shape[0]
+        spec_batch = data.element_spec.shape[0]
         if spec_batch is None:
             raise ValueError("a tf.data.Dataset given to make_dataset must have a fixed batch size "
                              "(batch it with drop_remainder=True)")
-        batch_size = int(spec_batch)
-    else:
-        array = np.asarray(data, dtype=np.float32)
-        if array.ndim < 2 or len(array) < batch_size:
-            raise ValueError(f"data must be an array of at least batch_size={batch_size} samples, "
-                             f"got shape {array.shape}")
-        if not np.all(np.isfinite(array)):
-            raise ValueError("data contains NaN or infinite values")
-        real = (tf.data.Dataset.from_tensor_slices(array)
-                .shuffle(len(array), seed=seed, reshuffle_each_iteration=True)
-                .repeat().batch(batch_size, drop_remainder=True))
-    shape = (batch_size, d_steps + 1, *noise_shape)
-    seed_t = tf.constant(int(seed), tf.int64)
-    noise = tf.data.Dataset.counter().map(
-        lambda step: tf.random.stateless_normal(shape, seed=tf.stack([seed_t, step])))
-    return tf.data.Dataset.zip((real, noise)).skip(int(start_step)).prefetch(tf.data.AUTOTUNE)
+        shape = (int(spec_batch),) + shape[1:]
+        noise = tf.data.Dataset.counter().map(
+            lambda step: tf.random.stateless_normal(shape, seed=tf.stack([seed_t, step])))
+        stream = tf.data.Dataset.zip((data.repeat(), noise)).skip(int(start_step))
+        return stream.prefetch(tf.data.AUTOTUNE)
+    array = np.asarray(data, dtype=np.float32)
+    if array.ndim < 2 or len(array) < batch_size:
+        raise ValueError(f"data must be an array of at least batch_size={batch_size} samples, "
+                         f"got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError("data contains NaN or infinite values")
+    table = tf.constant(array)
+
+    def batch_at(step):
+        key = tf.stack([seed_t, step])
+        index = tf.random.stateless_uniform([batch_size], seed=key, maxval=len(array), dtype=tf.int64)
+        noise = tf.random.stateless_normal(shape, seed=tf.stack([seed_t + 1_000_003, step]))
+        return tf.gather(table, index), noise
+
+    return tf.data.Dataset.counter(start=int(start_step)).map(batch_at).prefetch(tf.data.AUTOTUNE)
 
 
 # ============================================================ callbacks
