@@ -250,3 +250,91 @@ def loss_history(history, keys=("d_loss", "g_loss"), name="04_loss_history", tit
     fig.tight_layout()
     save_figure(fig, name)
     return fig
+
+
+# ------------------------------------------------------------ 06 fusion and quality
+def fusion_methods(original, stylized, fused: dict, name="06_fusion_methods"):
+    """The original, the stylized result and each fusion of the two, side by side."""
+    images = [original, stylized] + list(fused.values())
+    titles = ["original x", "stylized y"] + list(fused)
+    return image_grid(images, titles=titles, ncols=min(4, len(images)), size=2.5, name=name)
+
+
+def laplacian_bands(bands, name="06_laplacian_bands"):
+    """The bands of a Laplacian pyramid, finest first; detail bands shown as 0.5 + 2·band."""
+    import numpy as np
+
+    shown = [np.clip(0.5 + 2.0 * b, 0, 1) for b in bands[:-1]] + [np.clip(bands[-1], 0, 1)]
+    titles = [f"band {i}: detail {b.shape[0]}×{b.shape[1]}" for i, b in enumerate(bands[:-1])]
+    titles.append(f"band {len(bands) - 1} (= -1): low-pass {bands[-1].shape[0]}×{bands[-1].shape[1]}")
+    return image_grid(shown, titles=titles, ncols=len(shown), size=2.2, name=name,
+                      suptitle="Laplacian pyramid: each band is what its level adds to the blurred next level")
+
+
+def strength_fidelity(curves: dict, chosen: dict, floor: float, score: str = "realism",
+                      name="06_strength_fidelity"):
+    """Left: style distance against content SSIM for each fusion method as its strength goes
+    0 -> 1 (down-left is better); right: the criterion against strength. Stars: the chosen points."""
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for (label, curve), colour in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
+        ax.plot(curve["content_ssim"], curve["style_distance"], "o-", ms=3, color=colour, label=label)
+        bx.plot(curve["strength"], curve[score], "o-", ms=3, color=colour, label=label)
+        if label in chosen:
+            i = chosen[label]["index"]
+            ax.plot(curve["content_ssim"][i], curve["style_distance"][i], "*", ms=15, color=colour, mec="black")
+            bx.plot(curve["strength"][i], curve[score][i], "*", ms=15, color=colour, mec="black")
+    ax.axvline(floor, color="grey", ls="--", lw=1)
+    ax.text(floor, ax.get_ylim()[1], f" SSIM floor {floor}", va="top", fontsize=8, color="grey")
+    ax.invert_xaxis()
+    ax.set_xlabel("content SSIM to the original (fidelity, ←  less)")
+    ax.set_ylabel("style distance to the style set (lower = more style)")
+    ax.set_title("strength–fidelity curves (strength 0 at the left end)", fontsize=10)
+    ax.legend(fontsize=8)
+    bx.set_xlabel("strength t  (fused = (1-t)·x + t·F)")
+    bx.set_ylabel(score)
+    bx.set_title(f"the criterion ({score}); ★ = best with SSIM ≥ {floor}", fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def tiled_transfer(result, difference, tile_hw, step_hw, name="06_tiled_transfer"):
+    """A large image translated tile by tile (tile borders drawn) and |tiled - one pass|."""
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    h, w = result.shape[:2]
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2 * h / max(w, 1) + 0.8))
+    ax.imshow(result)
+    for y0 in sorted(set(list(range(0, max(h - tile_hw[0], 0), step_hw[0])) + [max(h - tile_hw[0], 0)])):
+        for x0 in sorted(set(list(range(0, max(w - tile_hw[1], 0), step_hw[1])) + [max(w - tile_hw[1], 0)])):
+            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), tile_hw[1], tile_hw[0], fill=False, ec="yellow", lw=0.7))
+    ax.set_title(f"{w}×{h} translated in {tile_hw[1]}×{tile_hw[0]} tiles", fontsize=10)
+    im = bx.imshow(np.abs(difference).max(axis=-1), cmap="magma", vmin=0)
+    fig.colorbar(im, ax=bx, fraction=0.046)
+    bx.set_title(f"|tiled − one pass|, max {np.abs(difference).max():.1e}", fontsize=10)
+    for a in (ax, bx):
+        a.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def results_table(rows, columns=None, title=None, name="06_ablation"):
+    """A list of dicts drawn as a table figure (numbers to 3 significant digits)."""
+    rows = list(rows)
+    if not rows:
+        raise ValueError("results_table needs at least one row")
+    columns = list(columns or rows[0])
+    cells = [[f"{r.get(c, ''):.3g}" if isinstance(r.get(c), float) else str(r.get(c, "")) for c in columns]
+             for r in rows]
+    fig, ax = plt.subplots(figsize=(min(2.0 * len(columns), 16), 0.35 * len(rows) + 1.0))
+    ax.axis("off")
+    table = ax.table(cellText=cells, colLabels=columns, loc="center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
