@@ -253,6 +253,9 @@ def loss_history(history, keys=("d_loss", "g_loss"), name="04_loss_history", tit
 
 
 # ------------------------------------------------------------ 06 fusion and quality
+import json  # noqa: E402  (kept in this section so merges of the shared file stay trivial)
+
+
 def fusion_methods(original, stylized, fused: dict, name="06_fusion_methods"):
     """The original, the stylized result and each fusion of the two, side by side."""
     images = [original, stylized] + list(fused.values())
@@ -320,14 +323,40 @@ def tiled_transfer(result, difference, tile_hw, step_hw, name="06_tiled_transfer
     return fig
 
 
+def table_rows(results) -> list:
+    """Rows (a list of dicts) from a results object as benchmarks save them: a list of dicts,
+    ``{"rows": [...]}``, or nested dicts such as ``{"styles": {name: {metric: value}}}``
+    (each level's keys become a column: ``group``, ``setting``)."""
+    if isinstance(results, dict) and "rows" in results:
+        results = results["rows"]
+    if isinstance(results, list):
+        if not all(isinstance(r, dict) for r in results):
+            raise ValueError("a results list must hold one dict per row")
+        return results
+    if not isinstance(results, dict):
+        raise ValueError(f"cannot make table rows from {type(results).__name__}")
+    rows = []
+    for key, value in results.items():
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            rows += [{"group": key, "setting": k, **v} for k, v in value.items()]
+        elif isinstance(value, dict):
+            rows.append({"setting": key, **value})
+        else:
+            rows.append({"setting": key, "value": value})
+    return rows
+
+
 def results_table(rows, columns=None, title=None, name="06_ablation"):
-    """A list of dicts drawn as a table figure (numbers to 3 significant digits)."""
-    rows = list(rows)
+    """Rows (see :func:`table_rows`) drawn as a table figure (numbers to 3 significant digits)."""
+    rows = table_rows(rows)
     if not rows:
         raise ValueError("results_table needs at least one row")
-    columns = list(columns or rows[0])
-    cells = [[f"{r.get(c, ''):.3g}" if isinstance(r.get(c), float) else str(r.get(c, "")) for c in columns]
-             for r in rows]
+    columns = list(columns or dict.fromkeys(k for r in rows for k in r))
+
+    def text(v):
+        return f"{v:.3g}" if isinstance(v, float) else json.dumps(v) if isinstance(v, (dict, list)) else str(v)
+
+    cells = [[text(r[c]) if c in r else "" for c in columns] for r in rows]
     fig, ax = plt.subplots(figsize=(min(2.0 * len(columns), 16), 0.35 * len(rows) + 1.0))
     ax.axis("off")
     table = ax.table(cellText=cells, colLabels=columns, loc="center", cellLoc="center")

@@ -397,12 +397,13 @@ def _check_strengths(strengths) -> np.ndarray:
     return t
 
 
-def strength_curve(stylized, original, style_set, strengths=np.linspace(0.0, 1.0, 11), method: str = "alpha",
+def strength_curve(stylized, original, style_set, strengths=None, method: str = "alpha",
                    discriminator=None, reference=None, **method_options) -> dict:
     """Trace the strength–fidelity curve of one fusion ``method``.
 
     The full-strength result F = FUSIONS[method](stylized, original, **method_options) is blended
-    with the original at each strength t: (1 - t)·original + t·F. For each t, returns arrays of
+    with the original at each strength t (default 0, 0.1, ..., 1): (1 - t)·original + t·F. For each
+    t, returns arrays of
     ``style_distance`` (to ``style_set``, :class:`gvr_helpers.metrics.StyleReference`: lower =
     more style) with its ``colour_distance`` and ``texture_distance`` parts, ``content_ssim`` and
     ``content_psnr`` against the original (higher = more faithful), ``realism`` = D's mean
@@ -413,7 +414,7 @@ def strength_curve(stylized, original, style_set, strengths=np.linspace(0.0, 1.0
 
     if method not in FUSIONS:
         raise ValueError(f"unknown fusion method {method!r}; choose one of {sorted(FUSIONS)}")
-    t = _check_strengths(strengths)
+    t = _check_strengths(np.linspace(0.0, 1.0, 11) if strengths is None else strengths)
     s, o = _fusion_pair(stylized, original)
     full = np.asarray(FUSIONS[method](s.astype(np.float32), o.astype(np.float32), **method_options), np.float64)
     ref = StyleReference(style_set)

@@ -207,3 +207,24 @@ def test_style_critic_prefers_the_style(pair, style_set):
         transfer.train_style_critic(style_set, content, steps=0)
     with pytest.raises(ImageError, match="smaller than the crop"):
         transfer.train_style_critic(style_set, content, steps=1, crop=128)
+
+
+def test_results_table_reads_the_usual_shapes():
+    import matplotlib
+    matplotlib.use("Agg")
+    from gvr_helpers import plotting
+
+    flat = [{"setting": "base", "psnr": 20.0}, {"setting": "big G", "psnr": 21.5}]
+    assert plotting.table_rows(flat) == flat
+    assert plotting.table_rows({"rows": flat}) == flat
+    assert plotting.table_rows({"base": {"psnr": 20.0}}) == [{"setting": "base", "psnr": 20.0}]
+    nested = plotting.table_rows({"styles": {"toon": {"course_db": 21.0}, "ink": {"course_db": 19.0}}})
+    assert nested == [{"group": "styles", "setting": "toon", "course_db": 21.0},
+                      {"group": "styles", "setting": "ink", "course_db": 19.0}]
+    assert plotting.table_rows({"seconds": 3.0}) == [{"setting": "seconds", "value": 3.0}]
+    fig = plotting.results_table(flat + [{"setting": "odd", "note": {"a": 1}}])
+    assert fig.axes[0].tables and len(fig.axes[0].tables[0].get_celld()) == 4 * 3
+    with pytest.raises(ValueError, match="one dict per row"):
+        plotting.table_rows([1, 2])
+    with pytest.raises(ValueError, match="at least one row"):
+        plotting.results_table([])
