@@ -279,9 +279,9 @@ def _swap_luminance(luminance_from, chroma_from, space):
         return np.clip(chroma_from + d[..., None], 0.0, 1.0).astype(np.float32)
     lab = rgb2lab(chroma_from)
     start, target = lab[..., 0].copy(), rgb2lab(luminance_from)[..., 0]
-    lo, hi = np.zeros_like(start), np.ones_like(start)
+    lo, hi = np.zeros_like(start), np.ones_like(start)  # how far from start to target: lo fits, hi may not
     lab[..., 0] = target
-    ok, rgb = _lab_in_gamut(lab)
+    ok, _ = _lab_in_gamut(lab)
     lo[ok] = 1.0
     for _ in range(_BISECTIONS if not ok.all() else 0):
         mid = np.where(ok, 1.0, 0.5 * (lo + hi))
