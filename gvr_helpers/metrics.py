@@ -98,3 +98,42 @@ def stereo_warp_error(left, right, disparity_left) -> float:
     if not valid.any():
         raise ValueError("no pixel is visible in both views: check the disparity's sign and units")
     return float(np.mean(np.abs(left - warped)[valid]))
+
+
+# ------------------------------------------------------------ 04 minimax training: the 8-Gaussian ring
+def ring_centers(n_modes: int = 8, radius: float = 2.0) -> np.ndarray:
+    """The centres of ``n_modes`` Gaussians evenly spaced on a circle (the toy of notebook 04)."""
+    if n_modes < 1 or radius <= 0:
+        raise ValueError(f"need n_modes >= 1 and radius > 0, got {n_modes} and {radius}")
+    angles = 2 * np.pi * np.arange(n_modes) / n_modes
+    return np.stack([radius * np.cos(angles), radius * np.sin(angles)], axis=1)
+
+
+def sample_ring(n: int, n_modes: int = 8, radius: float = 2.0, std: float = 0.05, seed: int = 0) -> np.ndarray:
+    """``n`` points (float32, n×2) from the ring of Gaussians, each mode equally likely."""
+    rng = np.random.default_rng(seed)
+    centers = ring_centers(n_modes, radius)
+    points = centers[rng.integers(0, n_modes, n)] + std * rng.standard_normal((n, 2))
+    return points.astype(np.float32)
+
+
+def mode_coverage(samples, centers, std: float, threshold: float = 3.0, min_fraction: float = 0.01) -> dict:
+    """How well point samples cover Gaussian modes (Srivastava et al., VEEGAN, 2017).
+
+    A sample is *high quality* when it lies within ``threshold`` standard deviations of its
+    nearest centre; a mode is *covered* when at least ``min_fraction`` of all samples are
+    high-quality samples of that mode (2500 samples: 25 of them). Returns ``modes_covered``,
+    ``hq_fraction`` and ``counts`` (high-quality samples per mode).
+    """
+    x = np.asarray(samples, dtype=np.float64)
+    c = np.asarray(centers, dtype=np.float64)
+    if x.ndim != 2 or c.ndim != 2 or x.shape[1] != c.shape[1] or len(x) == 0:
+        raise ValueError(f"samples (n×d) and centers (k×d) must agree, got {x.shape} and {c.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("samples contain NaN or infinite values (did training diverge?)")
+    dist = np.linalg.norm(x[:, None, :] - c[None, :, :], axis=2)
+    nearest = dist.argmin(axis=1)
+    good = dist[np.arange(len(x)), nearest] <= threshold * std
+    counts = np.bincount(nearest[good], minlength=len(c))
+    return {"modes_covered": int(np.sum(counts >= max(1.0, min_fraction * len(x)))),
+            "hq_fraction": float(good.mean()), "counts": counts}

@@ -95,3 +95,24 @@ def pipeline_diagram(name="00_pipeline"):
             ha="center", va="center", fontsize=10, style="italic")
     save_figure(fig, name)
     return fig
+
+
+# ------------------------------------------------------------ 01 minimax math, 04 minimax training
+import numpy as np  # noqa: E402  (kept in this section so merges of the shared file stay trivial)
+
+
+def loss_history(history, keys=("d_loss", "g_loss"), name="04_loss_history", title=None):
+    """Per-step running means and per-epoch means of logged losses (a ``train.LossHistory``)."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    for key in keys:
+        steps = history.series(key, per="step")
+        if steps.size:
+            ax.plot(np.arange(1, steps.size + 1), steps, label=key, lw=1.2)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("loss (running mean within each epoch)")
+    ax.legend(loc="best", fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
