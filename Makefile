@@ -39,3 +39,19 @@ hooks: install
 
 clean:
 	rm -rf build .pytest_cache
+
+# ------------------------------------------------------------ 07 VR viewer (gvr_helpers.vr.export_viewer)
+# tests/test_viewer.py opens the exported page in Debian's headless Chromium. `make install`
+# installs it with apt-get when /usr/bin/chromium is missing and we are root; otherwise it
+# says so and goes on (the viewer test is then skipped outside CI).
+.PHONY: system
+install: system
+system:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium (for the viewer test)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+	    || echo "warning: apt-get could not install chromium; the viewer test will not run"; \
+	else \
+	  echo "note: /usr/bin/chromium is missing and apt-get as root is not available: skipping it (the viewer test will be skipped)"; \
+	fi

@@ -137,3 +137,90 @@ def mode_coverage(samples, centers, std: float, threshold: float = 3.0, min_frac
     counts = np.bincount(nearest[good], minlength=len(c))
     return {"modes_covered": int(np.sum(counts >= max(1.0, min_fraction * len(x)))),
             "hq_fraction": float(good.mean()), "counts": counts}
+
+
+# ------------------------------------------------------------ 07–08 VR: cube seams, yaw, flicker
+def cube_seam_ratio(faces) -> float:
+    """How visible the edges of a cubemap are: the mean |difference| between the two pixels
+    that touch across a shared cube edge, divided by the mean |difference| between each
+    edge pixel and its neighbour one step inside its face. About 1 when the skybox is
+    seamless, well above 1 when faces were made without knowing their neighbours.
+
+    The inside neighbour is taken next to the edge (not anywhere in the face) because a
+    face's pixels cover about half the angle at its edges that they cover at its centre.
+    ``faces`` is a dict px, nx, py, ny, pz, nz of N×N(×C) images in gvr_helpers.vr's
+    convention; the pixel across each edge is found geometrically (one pixel beyond the
+    edge, projected onto the cube), so there is no hand-written edge table.
+    """
+    from . import vr
+
+    size = vr._check_faces(faces)
+    imgs = {k: np.asarray(v, dtype=np.float64) for k, v in faces.items()}
+    idx = np.arange(size)
+    t = 2 * (idx + 0.5) / size - 1
+    beyond = 1 + 1.0 / size  # tan-plane coordinate one pixel past the edge
+    last, zero, full = size - 1, np.zeros(size, int), np.full(size, size - 1)
+    seam, inner = [], []
+    for name in vr.FACE_ORDER:
+        f, r, u = vr._axes(name)
+        # (a, b) beyond each edge, the edge pixels, and the pixels one step inside
+        for a, b, (er, ec), (ir, ic) in (
+                (np.full(size, beyond), t, (idx, full), (idx, full - 1)),
+                (np.full(size, -beyond), t, (idx, zero), (idx, zero + 1)),
+                (t, np.full(size, beyond), (full, idx), (full - 1, idx)),
+                (t, np.full(size, -beyond), (zero, idx), (zero + 1, idx))):
+            d = f + a[:, None] * r - b[:, None] * u
+            others = [n for n in vr.FACE_ORDER if n != name]
+            owner = np.argmax(np.stack([d @ vr._axes(n)[0] for n in others]), axis=0)
+            across = np.empty((size,) + imgs[name].shape[2:])
+            for k, n in enumerate(others):
+                sel = owner == k
+                if not sel.any():
+                    continue
+                g, gr, gu = vr._axes(n)
+                dk = d[sel] / (d[sel] @ g)[:, None]
+                gc = np.clip(np.floor((dk @ gr + 1) * size / 2), 0, last).astype(int)
+                gy = np.clip(np.floor((-(dk @ gu) + 1) * size / 2), 0, last).astype(int)
+                across[sel] = imgs[n][gy, gc]
+            edge = imgs[name][er, ec]
+            seam.append(np.abs(edge - across))
+            inner.append(np.abs(edge - imgs[name][ir, ic]))
+    return float(np.mean(seam) / max(np.mean(inner), 1e-12))
+
+
+def yaw_equivariance_mse(stylize, panorama, shift: int) -> float:
+    """MSE between stylize(roll(x, shift)) and roll(stylize(x), shift), rolling along the
+    longitude (columns). 0 means turning the world and stylizing commute exactly."""
+    x = np.asarray(panorama)
+    a = np.asarray(stylize(np.roll(x, shift, axis=1)), dtype=np.float64)
+    b = np.roll(np.asarray(stylize(x), dtype=np.float64), shift, axis=1)
+    return float(np.mean((a - b) ** 2))
+
+
+def temporal_warping_error(frames, sampling_maps) -> float:
+    """Flicker of a video: mean |frame[t+1] − frame[t] warped to t+1| over valid pixels.
+
+    ``sampling_maps[t] = (rows, cols, valid)`` says where each pixel of frame t+1 lies
+    in frame t (the known motion, e.g. a head rotation). Strokes that stay glued to the
+    world give a small error; strokes that swim or flicker give a large one.
+    """
+    from scipy.ndimage import map_coordinates
+
+    frames = np.asarray(frames, dtype=np.float64)
+    if frames.ndim != 4 or len(frames) < 2:
+        raise ValueError(f"need a T×H×W×C sequence of at least 2 frames, got shape {frames.shape}")
+    if len(sampling_maps) != len(frames) - 1:
+        raise ValueError(f"need {len(frames) - 1} sampling maps for {len(frames)} frames, got {len(sampling_maps)}")
+    errors, counts = 0.0, 0
+    for t, (rows, cols, valid) in enumerate(sampling_maps):
+        if not np.any(valid):
+            continue
+        coords = [np.where(valid, rows, 0), np.where(valid, cols, 0)]
+        warped = np.stack([map_coordinates(frames[t][..., c], coords, order=1, mode="nearest")
+                           for c in range(frames.shape[-1])], axis=-1)
+        diff = np.abs(frames[t + 1] - warped)[valid]
+        errors += diff.sum()
+        counts += diff.size
+    if counts == 0:
+        raise ValueError("no pixel of one frame is visible in the next: the motion is too large")
+    return float(errors / counts)

@@ -1,0 +1,187 @@
+"""Step 3 of the pipeline: run a trained translator on new images of any size.
+
+A translator (a Keras image-to-image model, [0, 1] in and out, fully
+convolutional) is trained on small crops, but a VR skybox is 4096×2048 or
+more. :func:`apply_generator` runs it tile by tile with overlapping,
+feathered tiles, so memory stays bounded by the tile size whatever the image
+size, and, for a network whose receptive field fits in a quarter of the
+overlap, the result equals one whole-image pass.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+DEFAULT_TILE = 256
+DEFAULT_OVERLAP = 32
+DEFAULT_ALIGN = 8
+
+
+class ImageError(ValueError):
+    """An image argument has the wrong type, shape, range or values."""
+
+
+def check_image(image, name: str = "image") -> np.ndarray:
+    """Return ``image`` as float32 H×W×3 in [0, 1], or raise :class:`ImageError` saying what is wrong."""
+    if image is None:
+        raise ImageError(f"{name} is None; expected an H×W×3 float array in [0, 1]")
+    arr = np.asarray(image)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise ImageError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if arr.ndim != 3 or arr.shape[-1] != 3:
+        raise ImageError(f"{name} must be H×W×3 (RGB), got shape {arr.shape}")
+    if arr.shape[0] < 1 or arr.shape[1] < 1:
+        raise ImageError(f"{name} is empty: shape {arr.shape}")
+    if np.issubdtype(arr.dtype, np.integer):
+        raise ImageError(f"{name} has integer dtype {arr.dtype}; convert it to float in [0, 1] first "
+                         "(e.g. skimage.util.img_as_float32)")
+    arr = arr.astype(np.float32, copy=False)
+    if not np.all(np.isfinite(arr)):
+        raise ImageError(f"{name} contains NaN or inf")
+    lo, hi = float(arr.min()), float(arr.max())
+    if lo < -1e-3 or hi > 1 + 1e-3:
+        raise ImageError(f"{name} must be in [0, 1], got values in [{lo:.3g}, {hi:.3g}]")
+    return np.clip(arr, 0.0, 1.0)
+
+
+def _run(generator, batch: np.ndarray) -> np.ndarray:
+    """One forward pass; accepts a Keras model or any callable on B×H×W×3 arrays."""
+    out = generator(batch, training=False) if hasattr(generator, "layers") else generator(batch)
+    out = np.asarray(out, dtype=np.float32)
+    if out.shape != batch.shape:
+        raise ValueError(f"the generator must keep the image shape: {batch.shape} in, {out.shape} out "
+                         "(is it fully convolutional with 'same' padding?)")
+    return out
+
+
+def _pad_to_multiple(image: np.ndarray, align: int) -> tuple[np.ndarray, int, int]:
+    h, w = image.shape[:2]
+    ph, pw = (-h) % align, (-w) % align
+    if ph or pw:
+        mode = "reflect" if h > ph and w > pw else "edge"
+        image = np.pad(image, ((0, ph), (0, pw), (0, 0)), mode=mode)
+    return image, h, w
+
+
+def _starts(length: int, tile: int, step: int) -> list[int]:
+    """Tile origins covering [0, length); the last tile is flush with the end."""
+    if length <= tile:
+        return [0]
+    starts = list(range(0, length - tile, step)) + [length - tile]
+    return sorted(set(starts))
+
+
+def _ramp(n: int, overlap: int, at_start: bool, at_end: bool) -> np.ndarray:
+    """Tile weights along one axis: 0 over the outer quarter of the overlap on inner
+    sides (where the tile lacks context), then a linear ramp to 1; 1 at image borders."""
+    x = np.arange(n, dtype=np.float32) + 0.5
+    w = np.ones(n, dtype=np.float32)
+    if overlap > 0:
+        lo, width = overlap / 4.0, overlap / 2.0
+        if not at_start:
+            w = np.minimum(w, np.clip((x - lo) / width, 0.0, 1.0))
+        if not at_end:
+            w = np.minimum(w, np.clip((n - x - lo) / width, 0.0, 1.0))
+    return np.maximum(w, 1e-6)
+
+
+def _tile_shape(tile, H, W, align):
+    """(tile height, tile width), each capped by the image; ``None`` = the whole extent."""
+    pair = tile if isinstance(tile, (tuple, list)) else (tile, tile)
+    if len(pair) != 2:
+        raise ValueError(f"tile must be an int, a (height, width) pair or None, got {tile!r}")
+    out = []
+    for value, extent in zip(pair, (H, W)):
+        if value is None:
+            out.append(extent)
+            continue
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < align or value % align:
+            raise ValueError(f"tile must be a positive multiple of align={align}, got {tile!r}")
+        out.append(min(int(value), extent))
+    return tuple(out)
+
+
+def apply_generator(generator, image, tile: int | None = DEFAULT_TILE, overlap: int = DEFAULT_OVERLAP,
+                    align: int = DEFAULT_ALIGN) -> np.ndarray:
+    """Translate one image of any size with ``generator``.
+
+    ``tile``: side of the square tiles, or (height, width) where ``None`` means the whole
+    extent (``None`` alone = one pass over the whole image);
+    ``overlap``: pixels shared by neighbouring tiles (their outer quarter is ignored,
+    the middle half is cross-faded); ``align``: the generator's total stride (tile
+    sizes and origins are multiples of it; the image is reflect-padded to a multiple
+    and cropped back). Memory use is bounded by one tile, not by the image.
+    """
+    image = check_image(image)
+    for label, value, least in (("align", align, 1), ("overlap", overlap, 0)):
+        if not isinstance(value, (int, np.integer)) or value < least:
+            raise ValueError(f"{label} must be an integer >= {least}, got {value!r}")
+    padded, h, w = _pad_to_multiple(image, align)
+    H, W = padded.shape[:2]
+    th, tw = _tile_shape(tile, H, W, align)
+    if th >= H and tw >= W:
+        return _run(generator, padded[None])[0, :h, :w]
+    overlap = int(overlap) - int(overlap) % align
+    if overlap >= min(th, tw):
+        raise ValueError(f"overlap ({overlap}) must be smaller than the tile ({th}×{tw})")
+    out = np.zeros((H, W, 3), dtype=np.float32)
+    weight = np.zeros((H, W, 1), dtype=np.float32)
+    for y0 in _starts(H, th, th - overlap):
+        wy = _ramp(th, overlap, y0 == 0, y0 + th >= H)
+        for x0 in _starts(W, tw, tw - overlap):
+            wx = _ramp(tw, overlap, x0 == 0, x0 + tw >= W)
+            styled = _run(generator, padded[None, y0:y0 + th, x0:x0 + tw])[0]
+            wgt = (wy[:, None] * wx[None, :])[..., None]
+            out[y0:y0 + th, x0:x0 + tw] += styled * wgt
+            weight[y0:y0 + th, x0:x0 + tw] += wgt
+    return np.clip(out / weight, 0.0, 1.0)[:h, :w]
+
+
+def realism_score(discriminator, image) -> float:
+    """The discriminator's verdict D(x) = sigmoid(logit), averaged over its patches:
+    near 1 = 'looks like the style set', near 0 = 'looks translated'."""
+    image = check_image(image)
+    logits = np.asarray(discriminator(image[None], training=False), dtype=np.float64)
+    return float(np.mean(1.0 / (1.0 + np.exp(-logits))))
+
+
+def style_transfer(generator, *args, tile: int | None = DEFAULT_TILE, overlap: int = DEFAULT_OVERLAP,
+                   align: int = DEFAULT_ALIGN, return_score: bool = False):
+    """Apply a trained translator: ``style_transfer(generator, image)``.
+
+    The seed article's form ``style_transfer(generator, discriminator, source_image, target_image)``
+    also works. Its roles: the *source* image is an example of the style (the seed's
+    "source" set supplies the style), the *target* image is the content that receives
+    it, so the result is ``generator(target_image)``. The generator has already learnt
+    the style in training; the discriminator and the source image are only used when
+    ``return_score=True``, which returns ``(result, {"result": D(result), "source": D(source)})``
+    so you can see how convincing the result is next to a real style image.
+    ``discriminator`` may be ``None``.
+    """
+    if len(args) == 1:
+        discriminator, source_image, target_image = None, None, args[0]
+    elif len(args) == 3:
+        discriminator, source_image, target_image = args
+    else:
+        raise TypeError("use style_transfer(generator, image) or "
+                        "style_transfer(generator, discriminator, source_image, target_image); "
+                        f"got {1 + len(args)} positional arguments")
+    result = apply_generator(generator, check_image(target_image, "target_image"), tile=tile,
+                             overlap=overlap, align=align)
+    if not return_score:
+        return result
+    if discriminator is None:
+        raise ValueError("return_score=True needs a discriminator")
+    scores = {"result": realism_score(discriminator, result)}
+    if source_image is not None:
+        scores["source"] = realism_score(discriminator, check_image(source_image, "source_image"))
+    return result, scores
+
+
+def alpha_blend(original, stylized, alpha: float) -> np.ndarray:
+    """Step 4's simplest fusion: (1 - alpha)·original + alpha·stylized; alpha = style strength."""
+    if not np.isscalar(alpha) or not np.isfinite(alpha) or not 0.0 <= float(alpha) <= 1.0:
+        raise ValueError(f"alpha must be a number in [0, 1], got {alpha!r}")
+    a, b = check_image(original, "original"), check_image(stylized, "stylized")
+    if a.shape != b.shape:
+        raise ImageError(f"original {a.shape} and stylized {b.shape} must have the same shape")
+    return ((1.0 - alpha) * a + alpha * b).astype(np.float32)

@@ -1,0 +1,651 @@
+"""Style transfer where VR needs it: 360° panoramas, skyboxes, two eyes, a turning head.
+
+Conventions (the same in the viewer, the skybox manifest and the notebooks):
+
+* An **equirectangular** panorama is H×W×3 (W = 2H). Column x is longitude
+  ``lon = (x + 0.5) / W · 360° − 180°`` (the centre column is straight ahead,
+  longitude grows to the right), row y is latitude ``lat = 90° − (y + 0.5) / H · 180°``
+  (top row = zenith). This is py360convert's convention.
+* **World axes** are three.js's: +Y up, the viewer looks along −Z at yaw 0, +X is
+  to the right. A direction is ``(cos lat sin lon, sin lat, −cos lat cos lon)``.
+* A **head pose** is (yaw, pitch, fov) in degrees: yaw > 0 turns right, pitch > 0
+  looks up, fov is the vertical = horizontal field of view of a square view.
+* **Cube faces** are named px, nx, py, ny, pz, nz after the axis they face (the
+  order three.js's CubeTextureLoader takes). Each face is the view from the cube's
+  centre along that axis: side faces upright; py is what you see tilting your head
+  up from the front (front at the image's bottom), ny tilting down (front at the
+  top). py360convert names them R, L, U, D, B, F. :data:`FACES` gives every face's
+  forward/right/up axes and the skybox manifest repeats them.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import metrics
+from .transfer import DEFAULT_ALIGN, DEFAULT_OVERLAP, DEFAULT_TILE, apply_generator, check_image
+
+# name -> (forward, right, up) unit axes in world coordinates
+FACES = {
+    "px": ((1, 0, 0), (0, 0, 1), (0, 1, 0)),
+    "nx": ((-1, 0, 0), (0, 0, -1), (0, 1, 0)),
+    "py": ((0, 1, 0), (1, 0, 0), (0, 0, 1)),
+    "ny": ((0, -1, 0), (1, 0, 0), (0, 0, -1)),
+    "pz": ((0, 0, 1), (-1, 0, 0), (0, 1, 0)),
+    "nz": ((0, 0, -1), (1, 0, 0), (0, 1, 0)),
+}
+FACE_ORDER = tuple(FACES)
+PY360_NAMES = {"F": "nz", "R": "px", "B": "pz", "L": "nx", "U": "py", "D": "ny"}
+METHODS = ("naive", "circular", "cubemap")
+
+
+def _axes(name):
+    return tuple(np.asarray(a, dtype=np.float64) for a in FACES[name])
+
+
+def check_equirect(panorama, name: str = "panorama") -> np.ndarray:
+    """An H×W×3 image in [0, 1] with W = 2H, or a ValueError that says what is wrong."""
+    image = check_image(panorama, name)
+    h, w = image.shape[:2]
+    if w != 2 * h:
+        raise ValueError(f"{name} must be equirectangular (width = 2 × height), got {h}×{w}")
+    return image
+
+
+# ------------------------------------------------------------ sphere geometry
+def lonlat_to_direction(lon, lat):
+    """Unit directions (…×3) from longitude/latitude in radians."""
+    lon, lat = np.broadcast_arrays(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
+    return np.stack([np.cos(lat) * np.sin(lon), np.sin(lat), -np.cos(lat) * np.cos(lon)], axis=-1)
+
+
+def direction_to_lonlat(d):
+    d = np.asarray(d, dtype=np.float64)
+    d = d / np.linalg.norm(d, axis=-1, keepdims=True)
+    return np.arctan2(d[..., 0], -d[..., 2]), np.arcsin(np.clip(d[..., 1], -1, 1))
+
+
+def equirect_directions(h: int, w: int):
+    """The direction of every pixel centre of an h×w panorama."""
+    lon = (np.arange(w) + 0.5) / w * 2 * np.pi - np.pi
+    lat = np.pi / 2 - (np.arange(h) + 0.5) / h * np.pi
+    return lonlat_to_direction(lon[None, :], lat[:, None])
+
+
+def sample_equirect(panorama, directions):
+    """Bilinear look-up of a panorama in given directions, wrapping at ±180° longitude."""
+    pano = np.asarray(panorama, dtype=np.float32)
+    h, w = pano.shape[:2]
+    lon, lat = direction_to_lonlat(directions)
+    x = (lon + np.pi) / (2 * np.pi) * w - 0.5
+    y = np.clip((np.pi / 2 - lat) / np.pi * h - 0.5, 0, h - 1)
+    x0, y0 = np.floor(x).astype(int), np.minimum(np.floor(y).astype(int), h - 2)
+    tx, ty = (x - x0)[..., None], (y - y0)[..., None]
+    xa, xb = x0 % w, (x0 + 1) % w
+    top = (1 - tx) * pano[y0, xa] + tx * pano[y0, xb]
+    bottom = (1 - tx) * pano[y0 + 1, xa] + tx * pano[y0 + 1, xb]
+    return ((1 - ty) * top + ty * bottom).astype(np.float32)
+
+
+# ------------------------------------------------------------ head poses and perspective views
+def _rotate(d, yaw_deg, pitch_deg):
+    """Camera -> world: pitch about X (up positive), then yaw about Y (right positive)."""
+    p, t = np.deg2rad(pitch_deg), np.deg2rad(yaw_deg)
+    x, y, z = d[..., 0], d[..., 1], d[..., 2]
+    y, z = y * np.cos(p) - z * np.sin(p), y * np.sin(p) + z * np.cos(p)
+    x, z = x * np.cos(t) - z * np.sin(t), x * np.sin(t) + z * np.cos(t)
+    return np.stack([x, y, z], axis=-1)
+
+
+def _unrotate(d, yaw_deg, pitch_deg):
+    p, t = np.deg2rad(pitch_deg), np.deg2rad(yaw_deg)
+    x, y, z = d[..., 0], d[..., 1], d[..., 2]
+    x, z = x * np.cos(t) + z * np.sin(t), -x * np.sin(t) + z * np.cos(t)
+    y, z = y * np.cos(p) + z * np.sin(p), -y * np.sin(p) + z * np.cos(p)
+    return np.stack([x, y, z], axis=-1)
+
+
+def _tan_grid(fov_deg, hw):
+    """py360convert's pinhole grid: the outermost pixel centres sit at ±tan(fov/2)."""
+    t = np.tan(np.deg2rad(fov_deg) / 2)
+    h, w = hw
+    return np.linspace(-t, t, w), np.linspace(t, -t, h), t
+
+
+def perspective_directions(yaw: float, pitch: float, fov: float, hw=(256, 256)):
+    """World directions of the pixels of a pinhole view at a head pose."""
+    a, b, _ = _tan_grid(fov, hw)
+    cam = np.stack(np.broadcast_arrays(a[None, :], b[:, None], -np.ones((1, 1))), axis=-1)
+    cam = cam / np.linalg.norm(cam, axis=-1, keepdims=True)
+    return _rotate(cam, yaw, pitch)
+
+
+def perspective(panorama, yaw: float = 0.0, pitch: float = 0.0, fov: float = 90.0, hw=(256, 256)):
+    """What a head at pose (yaw, pitch) with field of view ``fov`` sees (py360convert.e2p)."""
+    import py360convert
+
+    pano = check_image(panorama, "panorama")
+    if not 0 < fov < 180:
+        raise ValueError(f"fov must be between 0 and 180 degrees, got {fov}")
+    view = py360convert.e2p(pano, fov_deg=float(fov), u_deg=float(yaw), v_deg=float(pitch),
+                            out_hw=tuple(int(v) for v in hw))
+    return np.clip(view, 0, 1).astype(np.float32)
+
+
+def rotation_sequence(panorama, yaws, pitch: float = 0.0, fov: float = 90.0, hw=(128, 128)):
+    """Frames a turning head sees: one perspective view per yaw (degrees)."""
+    return np.stack([perspective(panorama, y, pitch, fov, hw) for y in yaws])
+
+
+def rotation_sampling_map(pose_from, pose_to, fov: float, hw):
+    """Where each pixel of the view at ``pose_to`` = (yaw, pitch) lies in the view at ``pose_from``.
+
+    Pure head rotation moves pixels by a known homography; this is the optical flow
+    that a temporal warping error needs. Returns ``(rows, cols, valid)``.
+    """
+    d = perspective_directions(pose_to[0], pose_to[1], fov, hw)
+    cam = _unrotate(d, pose_from[0], pose_from[1])
+    a_max = np.tan(np.deg2rad(fov) / 2)
+    depth = -cam[..., 2]
+    front = depth > 1e-6
+    a = np.where(front, cam[..., 0] / np.where(front, depth, 1), np.inf)
+    b = np.where(front, cam[..., 1] / np.where(front, depth, 1), np.inf)
+    h, w = hw
+    cols = (a + a_max) / (2 * a_max) * (w - 1)
+    rows = (a_max - b) / (2 * a_max) * (h - 1)
+    valid = front & (cols >= 0) & (cols <= w - 1) & (rows >= 0) & (rows <= h - 1)
+    return rows, cols, valid
+
+
+def sequence_flicker(frames, poses, fov: float) -> float:
+    """Temporal warping error of a head-rotation sequence (see metrics.temporal_warping_error)."""
+    frames = np.asarray(frames)
+    maps = [rotation_sampling_map(poses[i], poses[i + 1], fov, frames.shape[1:3]) for i in range(len(frames) - 1)]
+    return metrics.temporal_warping_error(frames, maps)
+
+
+def head_motion(generator, panorama, yaws, pitch: float = 0.0, fov: float = 90.0, hw=(128, 128),
+                stylized_panorama=None, **stylize_options) -> dict:
+    """Stylize the world once (texture space) vs every frame on screen (screen space).
+
+    Returns the two frame sequences and their flicker, plus the input's own flicker
+    (what resampling alone costs) for scale.
+    """
+    pano = check_equirect(panorama)
+    if stylized_panorama is None:
+        stylized_panorama = stylize_panorama(generator, pano, method="circular", **stylize_options)
+    poses = [(float(y), float(pitch)) for y in yaws]
+    raw = rotation_sequence(pano, yaws, pitch, fov, hw)
+    texture = rotation_sequence(stylized_panorama, yaws, pitch, fov, hw)
+    screen = np.stack([apply_generator(generator, f, tile=None) for f in raw])
+    return {
+        "input": raw, "texture": texture, "screen": screen,
+        "flicker_input": sequence_flicker(raw, poses, fov),
+        "flicker_texture": sequence_flicker(texture, poses, fov),
+        "flicker_screen": sequence_flicker(screen, poses, fov),
+    }
+
+
+# ------------------------------------------------------------ cubemaps
+def face_directions(name: str, size: int, pad: int = 0):
+    """Directions of the pixel centres of face ``name`` (size×size), widened by ``pad``
+    pixels on every side: a face with overlapping borders sees past the cube's edges."""
+    if name not in FACES:
+        raise ValueError(f"unknown face {name!r}; faces are {', '.join(FACE_ORDER)}")
+    f, r, u = _axes(name)
+    t = (2 * (np.arange(size + 2 * pad) - pad + 0.5) / size) - 1
+    d = f + t[None, :, None] * r - t[:, None, None] * u
+    return d / np.linalg.norm(d, axis=-1, keepdims=True)
+
+
+def render_faces(panorama, size: int, pad: int = 0) -> dict:
+    """The six faces (each (size+2·pad)² px) sampled from a panorama."""
+    pano = check_equirect(panorama)
+    return {name: sample_equirect(pano, face_directions(name, size, pad)) for name in FACE_ORDER}
+
+
+def equirect_to_cubemap(panorama, size: int) -> dict:
+    """Six size×size faces named px…nz (py360convert.e2c, renamed to the documented convention)."""
+    import py360convert
+
+    pano = check_equirect(panorama)
+    faces = py360convert.e2c(pano, face_w=int(size), cube_format="dict")
+    # Checked in tests/test_vr.py: py360convert's faces are already views from the centre
+    # in this module's orientation, so renaming is all it takes.
+    out = {PY360_NAMES[k]: np.clip(v, 0, 1).astype(np.float32) for k, v in faces.items()}
+    return {name: out[name] for name in FACE_ORDER}
+
+
+def cubemap_to_equirect(faces: dict, h: int, w: int | None = None) -> np.ndarray:
+    """Back to a panorama (py360convert.c2e)."""
+    import py360convert
+
+    _check_faces(faces)
+    py = {k: np.asarray(faces[v], dtype=np.float32) for k, v in PY360_NAMES.items()}
+    return np.clip(py360convert.c2e(py, int(h), int(w or 2 * h), cube_format="dict"), 0, 1).astype(np.float32)
+
+
+def _check_faces(faces: dict) -> int:
+    missing = [n for n in FACE_ORDER if n not in faces]
+    if missing:
+        raise ValueError(f"a cubemap needs the faces {', '.join(FACE_ORDER)}; missing {', '.join(missing)}")
+    shapes = {np.asarray(faces[n]).shape for n in FACE_ORDER}
+    if len(shapes) != 1:
+        raise ValueError(f"all faces must have one shape, got {sorted(shapes)}")
+    shape = shapes.pop()
+    if len(shape) != 3 or shape[0] != shape[1] or shape[2] != 3:
+        raise ValueError(f"faces must be square N×N×3 images, got {shape}")
+    return shape[0]
+
+
+def blend_faces(faces: dict, size: int, pad: int, directions) -> np.ndarray:
+    """Colours in ``directions`` from six (possibly widened) faces, cross-faded on the sphere.
+
+    Each face is trusted fully inside its own 90° square and fades to zero at the
+    edge of its widened border, so where two faces overlap their colours blend
+    smoothly (Ruder et al., IJCV 2018). With ``pad=0`` every direction takes its one face.
+    """
+    d = np.asarray(directions, dtype=np.float64)
+    total = np.zeros(d.shape[:-1] + (3,))
+    weight = np.zeros(d.shape[:-1] + (1,))
+    reach = 1 + 2 * pad / size
+    for name in FACE_ORDER:
+        f, r, u = _axes(name)
+        depth = d @ f
+        front = depth > 1e-9
+        safe = np.where(front, depth, 1)
+        a, b = (d @ r) / safe, -(d @ u) / safe
+        m = np.maximum(np.abs(a), np.abs(b))
+        if pad > 0:
+            s = np.clip((reach - m) / (reach - 1), 0, 1)
+            w = np.where(front, s * s * (3 - 2 * s), 0)  # smoothstep
+        else:
+            w = (front & (m <= 1 + 1e-9)).astype(np.float64)
+        cols = np.clip((a + 1) * size / 2 - 0.5 + pad, 0, size + 2 * pad - 1)
+        rows = np.clip((b + 1) * size / 2 - 0.5 + pad, 0, size + 2 * pad - 1)
+        total += w[..., None] * _bilinear(np.asarray(faces[name], np.float32), rows, cols)
+        weight += w[..., None]
+    return (total / np.maximum(weight, 1e-12)).astype(np.float32)
+
+
+def _bilinear(img, rows, cols):
+    h, w = img.shape[:2]
+    r0 = np.clip(np.floor(rows).astype(int), 0, h - 2)
+    c0 = np.clip(np.floor(cols).astype(int), 0, w - 2)
+    tr, tc = (rows - r0)[..., None], (cols - c0)[..., None]
+    top = (1 - tc) * img[r0, c0] + tc * img[r0, c0 + 1]
+    bottom = (1 - tc) * img[r0 + 1, c0] + tc * img[r0 + 1, c0 + 1]
+    return (1 - tr) * top + tr * bottom
+
+
+def _stylized_faces(generator, pano, size, pad, **run):
+    faces = render_faces(pano, size, pad)
+    return {name: apply_generator(generator, face, **run) for name, face in faces.items()}
+
+
+def stylize_cubemap(generator, panorama, size: int = 256, pad: int | None = None, **run) -> dict:
+    """A stylized skybox: six faces rendered with ``pad`` px of overlap, stylized one by one,
+    then blended on the sphere so that neighbouring faces agree along their shared edges.
+    ``pad=0`` is the naive skybox (every face on its own, seams at the cube's edges)."""
+    pano = check_equirect(panorama)
+    pad = max(1, size // 8) if pad is None else int(pad)
+    styled = _stylized_faces(generator, pano, size, pad, **run)
+    return {name: blend_faces(styled, size, pad, face_directions(name, size)) for name in FACE_ORDER}
+
+
+# ------------------------------------------------------------ seam-free panoramas
+def stylize_panorama(generator, panorama, method: str = "circular", pad: int = 32,
+                     face_size: int | None = None, face_pad: int | None = None,
+                     tile: int | None = DEFAULT_TILE, overlap: int = DEFAULT_OVERLAP,
+                     align: int = DEFAULT_ALIGN) -> np.ndarray:
+    """Stylize a 360° panorama.
+
+    * ``naive``: as a flat picture; the left and right edges are stylized without
+      knowing they touch, so a seam appears where the panorama wraps around.
+    * ``circular``: the panorama is padded circularly along the longitude by ``pad``
+      columns (≥ the generator's receptive-field radius, a multiple of its stride
+      ``align``), stylized, and cropped. Works with any fully convolutional generator
+      and commutes with yaw rotations by multiples of the stride. For a generator built
+      with circular padding inside (:func:`with_padding`), ``pad=0`` relies on the model
+      alone; then tiles span the full width (a tile narrower than the panorama would wrap
+      onto itself).
+    * ``cubemap``: six faces with overlapping borders (``face_pad`` px, default size/8),
+      stylized one by one, blended on the sphere and resampled to the panorama.
+
+    Large panoramas are stylized in tiles (``tile``, ``overlap``): memory stays bounded.
+    """
+    pano = check_equirect(panorama)
+    run = dict(tile=tile, overlap=overlap, align=align)
+    h, w = pano.shape[:2]
+    if method == "naive":
+        return apply_generator(generator, pano, **run)
+    if method == "circular":
+        if not isinstance(pad, (int, np.integer)) or pad < 0 or pad > w:
+            raise ValueError(f"pad must be an integer in [0, width={w}], got {pad!r}")
+        if pad % align:
+            raise ValueError(f"pad ({pad}) must be a multiple of align ({align}) to keep yaw equivariance")
+        if pad == 0:  # the model wraps by itself: every pass must see the full width
+            return apply_generator(generator, pano, **{**run, "tile": None if tile is None else (tile, None)})
+        wrapped = np.concatenate([pano[:, w - pad:], pano, pano[:, :pad]], axis=1)
+        return apply_generator(generator, wrapped, **run)[:, pad:pad + w]
+    if method == "cubemap":
+        size = int(face_size or max(align, (w // 4) // align * align))
+        fpad = max(1, size // 8) if face_pad is None else int(face_pad)
+        styled = _stylized_faces(generator, pano, size, fpad, **run)
+        return blend_faces(styled, size, fpad, equirect_directions(h, w))
+    raise ValueError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+
+
+# ------------------------------------------------------------ skybox export
+def _write_bytes_atomic(path: Path, data: bytes):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are meant to be shared and served
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def _encode(image, fmt="png", quality=92) -> bytes:
+    from PIL import Image
+
+    arr = (np.clip(np.asarray(image), 0, 1) * 255 + 0.5).astype(np.uint8)
+    buf = io.BytesIO()
+    if fmt == "png":
+        Image.fromarray(arr).save(buf, format="PNG")
+    elif fmt == "jpeg":
+        Image.fromarray(arr).save(buf, format="JPEG", quality=quality)
+    else:
+        raise ValueError(f"image format must be 'png' or 'jpeg', got {fmt!r}")
+    return buf.getvalue()
+
+
+def export_skybox(faces: dict, folder, name: str = "skybox") -> Path:
+    """Write px.png … nz.png and ``manifest.json`` (face order, axes, convention) into ``folder``.
+
+    Returns the manifest's path. Files are written atomically.
+    """
+    size = _check_faces(faces)
+    folder = Path(folder)
+    files = {}
+    for face in FACE_ORDER:
+        check_image(faces[face], f"face {face}")
+        _write_bytes_atomic(folder / f"{face}.png", _encode(faces[face]))
+        files[face] = f"{face}.png"
+    manifest = {
+        "name": name,
+        "format": "cubemap",
+        "face_size": int(size),
+        "order": list(FACE_ORDER),
+        "files": files,
+        "axes": {f: {"forward": list(a[0]), "right": list(a[1]), "up": list(a[2])} for f, a in FACES.items()},
+        "convention": ("world axes +Y up, front -Z, right +X (three.js); each face is the view from the cube's "
+                       "centre along 'forward' with image columns along 'right' and rows downwards along -'up'; "
+                       "py360convert names: " + ", ".join(f"{v}={k}" for k, v in PY360_NAMES.items())),
+    }
+    path = folder / "manifest.json"
+    _write_bytes_atomic(path, (json.dumps(manifest, indent=2) + "\n").encode())
+    return path
+
+
+def load_skybox(folder) -> dict:
+    """Read a skybox written by :func:`export_skybox` (checks the manifest)."""
+    from PIL import Image
+
+    folder = Path(folder)
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise FileNotFoundError(f"no manifest.json in {folder}")
+    manifest = json.loads(manifest_path.read_text())
+    if manifest.get("order") != list(FACE_ORDER):
+        raise ValueError(f"{manifest_path}: unexpected face order {manifest.get('order')}")
+    faces = {}
+    for face in FACE_ORDER:
+        with Image.open(folder / manifest["files"][face]) as im:
+            faces[face] = np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0
+    _check_faces(faces)
+    return faces
+
+
+# ------------------------------------------------------------ stereo
+def right_view_disparity(disparity_left):
+    """Disparity seen from the right eye, by forward-warping the left one.
+
+    Left pixel x lands on right pixel x − d; where several land on one pixel the
+    nearest (largest d) wins. Right pixels nothing lands on (disoccluded: only the
+    right eye sees them) are NaN.
+    """
+    d = np.asarray(disparity_left, dtype=np.float64)
+    if d.ndim != 2:
+        raise ValueError(f"disparity must be H×W, got shape {d.shape}")
+    h, w = d.shape
+    finite = np.isfinite(d)
+    target = np.round(np.arange(w)[None, :] - np.where(finite, d, 0)).astype(int)
+    inside = finite & (target >= 0) & (target < w)
+    rows = np.broadcast_to(np.arange(h)[:, None], (h, w))
+    out = np.full((h, w), -np.inf)
+    np.maximum.at(out, (rows[inside], target[inside]), d[inside])
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def stylize_stereo(generator, left, right, disparity_left, method: str = "warp", **run):
+    """Stylize a stereo pair so that both eyes see the same strokes.
+
+    * ``per_eye``: each eye on its own (strokes differ between the eyes: rivalry).
+    * ``warp``: stylize the left view, carry it to the right view along the disparity,
+      and use the right eye's own stylization only where the right eye sees something
+      the left one does not (disocclusions).
+
+    Returns ``(left_stylized, right_stylized, info)``; ``info["disoccluded"]`` is the
+    fraction of right-view pixels that needed their own stylization.
+    """
+    left, right = check_image(left, "left"), check_image(right, "right")
+    d = np.asarray(disparity_left, dtype=np.float64)
+    if left.shape != right.shape or d.shape != left.shape[:2]:
+        raise ValueError(f"left {left.shape}, right {right.shape} and disparity {d.shape} must agree in H×W")
+    sl = apply_generator(generator, left, **run)
+    sr = apply_generator(generator, right, **run)
+    if method == "per_eye":
+        return sl, sr, {"disoccluded": 1.0}
+    if method != "warp":
+        raise ValueError(f"unknown stereo method {method!r}; choose 'per_eye' or 'warp'")
+    dr = right_view_disparity(d)
+    warped, valid = metrics.warp_horizontal(sl, dr)
+    out = np.where(valid[..., None], warped, sr).astype(np.float32)
+    return sl, out, {"disoccluded": float(1 - valid.mean())}
+
+
+def stereo_consistency_ratio(left_out, right_out, left_in, right_in, disparity_left) -> float:
+    """Disparity-warp error of the stylized pair divided by that of the input pair (1 = as
+    consistent as the photographs themselves)."""
+    return (metrics.stereo_warp_error(left_out, right_out, disparity_left)
+            / max(metrics.stereo_warp_error(left_in, right_in, disparity_left), 1e-12))
+
+
+# ------------------------------------------------------------ frame budget
+REFRESH_RATES = (72, 90, 120)
+QUEST_EYE = (1920, 1832)  # height × width per eye, a Quest-2-class headset
+
+
+def measure_macs_per_second(generator, panorama, macs_per_pixel: float, repeats: int = 1, **options) -> dict:
+    """Time one ``stylize_panorama(..., method='circular')`` and convert it to a MAC rate."""
+    pano = check_equirect(panorama)
+    best = np.inf
+    for _ in range(max(1, repeats)):
+        start = time.perf_counter()
+        stylize_panorama(generator, pano, method="circular", **options)
+        best = min(best, time.perf_counter() - start)
+    pixels = pano.shape[0] * pano.shape[1]
+    return {"seconds": float(best), "pixels": pixels, "macs_per_second": macs_per_pixel * pixels / best}
+
+
+def frame_budget(macs_per_pixel: float, macs_per_second: float, eye_hw=QUEST_EYE, rates=REFRESH_RATES,
+                 panorama_hw=(1024, 2048)) -> list[dict]:
+    """What each approach costs a frame, and whether it fits the refresh rate's budget.
+
+    ``screen space`` stylizes both eyes' frames every frame; ``texture space`` stylizes
+    the panorama once (a one-off cost, then rendering is a texture look-up). Costs come
+    from the generator's multiply-accumulates per output pixel; times from a measured
+    MAC rate (``macs_per_second``, e.g. from :func:`measure_macs_per_second`).
+    """
+    if macs_per_pixel <= 0 or macs_per_second <= 0:
+        raise ValueError("macs_per_pixel and macs_per_second must be positive")
+    eye_pixels = eye_hw[0] * eye_hw[1]
+    pano_pixels = panorama_hw[0] * panorama_hw[1]
+    rows = []
+    for hz in rates:
+        budget_ms = 1000.0 / hz
+        screen_gmacs = 2 * eye_pixels * macs_per_pixel / 1e9
+        screen_ms = screen_gmacs * 1e9 / macs_per_second * 1000
+        rows.append({
+            "hz": hz, "budget_ms": budget_ms,
+            "screen_gmacs_per_frame": screen_gmacs, "screen_ms_per_frame": screen_ms,
+            "screen_fits": bool(screen_ms <= budget_ms),
+            "screen_speedup_needed": screen_ms / budget_ms,
+            "screen_tmacs_per_second": screen_gmacs * hz / 1e3,
+            "texture_gmacs_once": pano_pixels * macs_per_pixel / 1e9,
+            "texture_ms_once": pano_pixels * macs_per_pixel / macs_per_second * 1000,
+            "texture_ms_per_frame": 0.0,
+        })
+    return rows
+
+
+# ------------------------------------------------------------ viewer
+VIEWER_DIR = Path(__file__).resolve().parent / "viewer"
+VIEWER_BUNDLE = VIEWER_DIR / "viewer.bundle.js"
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>html,body{{margin:0;height:100%;overflow:hidden;background:#000;font-family:sans-serif}}
+#help{{position:absolute;top:8px;left:8px;color:#fff;background:rgba(0,0,0,.45);padding:4px 8px;
+border-radius:4px;font-size:13px;pointer-events:none}}</style>
+</head><body>
+<div id="help">{title} — drag to look around, wheel to zoom{hint}</div>
+<script>/* three.js is inlined because browsers block module imports from file:// pages */
+{bundle}
+</script>
+<script>
+(function () {{
+  var img = new Image();
+  img.onload = function () {{
+    GVRViewer.start({{image: img, yaw: {yaw}, pitch: {pitch}, fov: {fov}}});
+    document.title = {title_js} + " (ready)";
+  }};
+  img.onerror = function () {{ document.body.innerHTML = "<p style='color:#f66'>Could not load the panorama.</p>"; }};
+  img.src = {src};
+}})();
+</script>
+</body></html>
+"""
+
+
+def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: float = 75.0,
+                  title: str = "Stylized panorama", image_format: str = "jpeg", embed: bool = True) -> Path:
+    """Write a self-contained web page to look around ``panorama`` (drag, wheel; "Enter VR"
+    through WebXR where the browser and headset support it).
+
+    three.js (MIT, vendored in ``gvr_helpers/viewer`` with its licence) is inlined, and the
+    image is embedded as a data URL (``embed=True``) or written beside the page, so the page
+    needs no network and opens from file://. The default view is (yaw, pitch, fov) in the
+    module's convention (yaw 0 = the panorama's centre column).
+    """
+    pano = check_equirect(panorama)
+    if not 1 <= fov <= 150:
+        raise ValueError(f"fov must be between 1 and 150 degrees, got {fov}")
+    if not VIEWER_BUNDLE.is_file():
+        raise FileNotFoundError(f"the viewer bundle is missing: {VIEWER_BUNDLE} (reinstall gvr_helpers)")
+    path = Path(path)
+    data = _encode(pano, image_format)
+    ext = "jpg" if image_format == "jpeg" else "png"
+    if embed:
+        src = f"data:image/{image_format};base64," + base64.b64encode(data).decode("ascii")
+    else:
+        image_path = path.with_suffix(f".{ext}")
+        _write_bytes_atomic(image_path, data)
+        src = image_path.name
+    safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    page = _PAGE.format(title=safe_title, hint=" — Enter VR below on a headset", bundle=VIEWER_BUNDLE.read_text(),
+                        yaw=float(yaw), pitch=float(pitch), fov=float(fov), title_js=json.dumps(safe_title),
+                        src=json.dumps(src))
+    _write_bytes_atomic(path, page.encode("utf-8"))
+    return path
+
+
+# ------------------------------------------------------------ a stand-in translator for the VR notebooks
+def stand_in_translator(style: str = "toon", steps: int = 150, seed: int = 0, crop: int = 32,
+                        batch_size: int = 16, filters: int = 8, padding: str = "reflect",
+                        upsampling: str = "resize"):
+    """A small ResNet translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops
+    of generated landscapes, S an algorithmic style from :mod:`gvr_helpers.styles`.
+
+    It stands in for the GAN-trained translators of notebook 05 in the VR notebooks: what
+    they measure (seams, yaw equivariance, stereo agreement, flicker, cost) is a property of
+    how a translator is *applied*, not of how it was trained. ``norm="none"`` keeps it local
+    (no image-wide statistics), so tiles and circular padding give exact results;
+    ``upsampling="resize"`` (resize then convolve) avoids the checkerboard pattern of
+    transposed convolutions, which would otherwise repeat with the stride.
+    """
+    import keras
+
+    from . import models, styles, world
+
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
+    keras.utils.set_random_seed(int(seed))
+    images = [world.panorama(seed=seed + 1, height=256, width=512)]
+    images += list(world.landscape_views(seed=seed + 2, n=4, size=128))
+    targets = [styles.apply_style(style, x) for x in images]
+    rng = np.random.default_rng(seed)
+    n = steps * batch_size
+    which = rng.integers(0, len(images), n)
+    xs, ys = [], []
+    for i in which:
+        h, w = images[i].shape[:2]
+        top, left = rng.integers(0, h - crop + 1), rng.integers(0, w - crop + 1)
+        xs.append(images[i][top:top + crop, left:left + crop])
+        ys.append(targets[i][top:top + crop, left:left + crop])
+    generator = models.build_generator("resnet", filters=filters, n_blocks=2, norm="none", padding=padding,
+                                       upsampling=upsampling)
+    generator.compile(optimizer=keras.optimizers.Adam(2e-3), loss="mae")
+    generator.fit(np.stack(xs), np.stack(ys), batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    return generator
+
+
+def with_padding(generator, padding: str = "circular"):
+    """The same trained translator rebuilt with another padding mode (weights copied):
+    padding="circular" makes every layer wrap along the width, so the network itself
+    treats the panorama as a cylinder."""
+    import keras
+
+    if padding not in ("zero", "reflect", "circular"):
+        raise ValueError(f"padding must be 'zero', 'reflect' or 'circular', got {padding!r}")
+
+    def swap(node):
+        if isinstance(node, dict):
+            if node.get("class_name") == "Pad2D":
+                node["config"]["mode"] = padding
+            for value in node.values():
+                swap(value)
+        elif isinstance(node, list):
+            for value in node:
+                swap(value)
+
+    config = generator.get_config()
+    swap(config)
+    rebuilt = keras.Model.from_config(config)
+    rebuilt.set_weights(generator.get_weights())
+    return rebuilt

@@ -1,0 +1,266 @@
+"""gvr_helpers.vr: conventions checked against py360convert, seam-free stylization measured,
+skybox files, stereo agreement, head-motion flicker and the frame budget."""
+import json
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+from scipy.ndimage import gaussian_filter
+
+from gvr_helpers import metrics, vr
+
+from test_transfer import strided_net
+
+
+def smooth_panorama(h=64, seed=0, sigma=3):
+    pano = gaussian_filter(np.random.default_rng(seed).random((h, 2 * h, 3)), (sigma, sigma, 0), mode="wrap")
+    return ((pano - pano.min()) / (pano.max() - pano.min())).astype(np.float32)
+
+
+def box_blur(k=7):
+    """A translator stand-in with zero padding: a one-sided blur (the mean of the pixels
+    0–3 px to the right and below) that darkens the right and bottom borders only, the way
+    a CNN's zero padding marks image borders; receptive field 3 px."""
+    inputs = keras.Input((None, None, 3))
+    conv = layers.DepthwiseConv2D(k, padding="same", use_bias=False)
+    model = keras.Model(inputs, conv(inputs))
+    kernel = np.zeros((k, k, 3, 1), np.float32)
+    kernel[k // 2:, k // 2:] = 1.0 / (k - k // 2) ** 2
+    conv.set_weights([kernel])
+    return model
+
+
+@pytest.fixture(scope="module")
+def blur():
+    return box_blur()
+
+
+@pytest.fixture(scope="module")
+def net():
+    return strided_net()
+
+
+# ------------------------------------------------------------ conventions
+def test_faces_match_py360convert_names_and_orientation():
+    pano = smooth_panorama(128)
+    ours = vr.render_faces(pano, 64)
+    theirs = vr.equirect_to_cubemap(pano, 64)
+    assert list(theirs) == list(vr.FACE_ORDER)
+    for name in vr.FACE_ORDER:
+        assert np.mean(np.abs(ours[name] - theirs[name])) < 0.01, name
+        others = [np.mean(np.abs(ours[name] - theirs[n])) for n in vr.FACE_ORDER if n != name]
+        assert min(others) > 0.05
+
+
+def test_perspective_is_py360convert_e2p_in_our_convention():
+    pano = smooth_panorama(128)
+    for yaw, pitch in [(0, 0), (90, 0), (-135, 30), (20, -60)]:
+        view = vr.perspective(pano, yaw, pitch, 80, (48, 48))
+        ours = vr.sample_equirect(pano, vr.perspective_directions(yaw, pitch, 80, (48, 48)))
+        assert np.max(np.abs(view - ours)) < 1e-4
+
+
+def test_yaw_90_looks_at_three_quarters_of_the_width():
+    pano = np.zeros((32, 64, 3), np.float32)
+    pano[:, 48] = 1.0  # longitude +90°
+    view = vr.perspective(pano, 90, 0, 60, (33, 33))
+    assert view[16, 16].min() > 0.3 and view[16, 2].max() < 0.1
+
+
+def test_directions_round_trip_and_sampling_is_exact_on_pixel_centres():
+    pano = smooth_panorama(32)
+    d = vr.equirect_directions(32, 64)
+    assert np.allclose(np.linalg.norm(d, axis=-1), 1)
+    assert np.allclose(vr.sample_equirect(pano, d), pano, atol=1e-5)
+    assert np.allclose(d[16, 32], vr.lonlat_to_direction(np.pi / 64, -np.pi / 64), atol=1e-9)
+
+
+def test_cubemap_round_trip():
+    pano = smooth_panorama(64, sigma=4)
+    back = vr.cubemap_to_equirect(vr.equirect_to_cubemap(pano, 48), 64)
+    assert back.shape == pano.shape and np.mean(np.abs(back - pano)[8:-8]) < 0.02  # poles are resampled most
+    with pytest.raises(ValueError, match="missing"):
+        vr.cubemap_to_equirect({"px": np.zeros((4, 4, 3))}, 8)
+
+
+def test_rejects_non_equirect():
+    with pytest.raises(ValueError, match="width = 2"):
+        vr.stylize_panorama(lambda b: b, np.zeros((10, 30, 3), np.float32))
+    with pytest.raises(ValueError, match="unknown method"):
+        vr.stylize_panorama(lambda b: b, smooth_panorama(16), method="spherical")
+    with pytest.raises(ValueError, match="multiple of align"):
+        vr.stylize_panorama(lambda b: b, smooth_panorama(16), method="circular", pad=5)
+
+
+# ------------------------------------------------------------ seams
+def test_naive_has_a_wrap_seam_and_circular_has_none(blur):
+    pano = smooth_panorama(64)
+    base = metrics.wrap_seam_ratio(pano)
+    naive = vr.stylize_panorama(blur, pano, method="naive", tile=None)
+    circular = vr.stylize_panorama(blur, pano, method="circular", pad=16, tile=None)
+    assert metrics.wrap_seam_ratio(naive) > 3 * base
+    # circular = stylizing the endlessly repeated panorama, so the wrap is an ordinary column pair
+    three = np.concatenate([pano, pano, pano], axis=1)
+    reference = vr.apply_generator(blur, three, tile=None)[:, 128:256]
+    assert np.max(np.abs(circular - reference)) < 1e-6
+    assert metrics.wrap_seam_ratio(circular) < 1.3
+
+
+@pytest.mark.parametrize("tile", [None, 64])
+def test_circular_commutes_with_yaw_by_multiples_of_the_stride(net, tile):
+    pano = smooth_panorama(64)
+    run = lambda x: vr.stylize_panorama(net, x, method="circular", pad=16, tile=tile, overlap=32, align=2)
+    for k in (2, 14, 64):
+        assert metrics.yaw_equivariance_mse(run, pano, k) <= 1e-6
+    naive = lambda x: vr.stylize_panorama(net, x, method="naive", tile=None, align=2)
+    assert metrics.yaw_equivariance_mse(naive, pano, 14) > 1e-5
+
+
+def test_overlapped_cubemap_hides_the_cube_edges(blur):
+    pano = smooth_panorama(128, sigma=2)
+    assert metrics.cube_seam_ratio(vr.render_faces(pano, 48)) < 1.2  # the input itself is seamless
+    independent = vr.stylize_cubemap(blur, pano, 48, pad=0, tile=None)
+    overlapped = vr.stylize_cubemap(blur, pano, 48, pad=8, tile=None)
+    assert metrics.cube_seam_ratio(independent) > 1.5
+    assert metrics.cube_seam_ratio(overlapped) <= 1.2
+
+
+def test_cubemap_method_gives_a_seamless_panorama(blur):
+    pano = smooth_panorama(64)
+    out = vr.stylize_panorama(blur, pano, method="cubemap", face_size=32, face_pad=8, tile=None)
+    assert out.shape == pano.shape
+    assert metrics.wrap_seam_ratio(out) <= 1.05 * metrics.wrap_seam_ratio(pano) + 0.1
+
+
+def test_blend_with_identical_faces_is_the_identity():
+    pano = smooth_panorama(64, sigma=4)
+    d = vr.equirect_directions(64, 128)
+    hard = vr.blend_faces(vr.render_faces(pano, 32), 32, 0, d)
+    soft = vr.blend_faces(vr.render_faces(pano, 32, pad=6), 32, 6, d)
+    # blending adds no error of its own: only the resampling to 32-px faces remains
+    assert np.mean(np.abs(soft - pano)) < np.mean(np.abs(hard - pano)) + 0.002 < 0.02
+
+
+# ------------------------------------------------------------ skybox files
+def test_skybox_export_and_load(tmp_path, blur):
+    faces = vr.stylize_cubemap(blur, smooth_panorama(64), 32, pad=4, tile=None)
+    manifest = vr.export_skybox(faces, tmp_path / "sky")
+    data = json.loads(manifest.read_text())
+    assert data["order"] == ["px", "nx", "py", "ny", "pz", "nz"] and data["face_size"] == 32
+    assert data["axes"]["nz"]["forward"] == [0, 0, -1]
+    back = vr.load_skybox(tmp_path / "sky")
+    for name in vr.FACE_ORDER:
+        assert (tmp_path / "sky" / f"{name}.png").is_file()
+        assert np.max(np.abs(back[name] - faces[name])) <= 0.5 / 255 + 1e-6
+    with pytest.raises(FileNotFoundError, match="manifest"):
+        vr.load_skybox(tmp_path)
+
+
+def test_skybox_needs_six_square_faces(tmp_path):
+    with pytest.raises(ValueError, match="missing"):
+        vr.export_skybox({"px": np.zeros((4, 4, 3), np.float32)}, tmp_path)
+    faces = {n: np.zeros((4, 5, 3), np.float32) for n in vr.FACE_ORDER}
+    with pytest.raises(ValueError, match="square"):
+        vr.export_skybox(faces, tmp_path)
+
+
+# ------------------------------------------------------------ stereo
+def synthetic_pair(h=48, w=96, seed=0):
+    """A textured wall 4 px away in disparity and a nearer square at 11 px."""
+    rng = np.random.default_rng(seed)
+    left = gaussian_filter(rng.random((h, w, 3)), (1.5, 1.5, 0))
+    left = ((left - left.min()) / (left.max() - left.min())).astype(np.float32)
+    disp = np.full((h, w), 4.0)
+    disp[12:36, 40:64] = 11.0
+    dr = vr.right_view_disparity(disp)
+    right, valid = metrics.warp_horizontal(left, dr)
+    right = np.where(valid[..., None], right, rng.random((h, w, 3))).astype(np.float32)
+    return left, right, disp
+
+
+def test_right_view_disparity_keeps_the_nearest_and_marks_holes():
+    d = np.array([[1.0, 1.0, 1.0, 3.0, 3.0, 1.0, 1.0, 1.0]])
+    dr = vr.right_view_disparity(d)
+    assert dr[0, 0] == 3.0 and dr[0, 1] == 3.0  # the near pixels hide what was behind them
+    assert np.isnan(dr[0, 7])  # nothing lands on the last right pixel
+    with pytest.raises(ValueError, match="H×W"):
+        vr.right_view_disparity(np.zeros(5))
+
+
+def test_warp_stylization_agrees_between_the_eyes(net):
+    left, right, disp = synthetic_pair()
+    per = vr.stylize_stereo(net, left, right, disp, method="per_eye", tile=None, align=2)
+    warp = vr.stylize_stereo(net, left, right, disp, method="warp", tile=None, align=2)
+    r_per = vr.stereo_consistency_ratio(per[0], per[1], left, right, disp)
+    r_warp = vr.stereo_consistency_ratio(warp[0], warp[1], left, right, disp)
+    assert r_warp <= 2.0 and r_warp < r_per
+    assert 0 < warp[2]["disoccluded"] < 0.2
+    with pytest.raises(ValueError, match="agree"):
+        vr.stylize_stereo(net, left, right, disp[:, :-1])
+
+
+# ------------------------------------------------------------ head motion
+def test_rotation_flow_explains_the_input_frames():
+    pano = smooth_panorama(128)
+    yaws = [0, 4, 8, 12]
+    frames = vr.rotation_sequence(pano, yaws, pitch=10, fov=70, hw=(48, 48))
+    poses = [(y, 10) for y in yaws]
+    warped_error = vr.sequence_flicker(frames, poses, 70)
+    assert warped_error < 0.01
+    still = [(0, 10)] * 4  # pretending the head did not move explains the frames badly
+    assert vr.sequence_flicker(frames, still, 70) > 3 * warped_error
+
+
+def test_texture_space_flickers_less_than_screen_space(net):
+    pano = smooth_panorama(128)
+    out = vr.head_motion(net, pano, yaws=[0, 3, 6, 9], fov=70, hw=(48, 48), pad=16, tile=None, align=2)
+    assert out["texture"].shape == out["screen"].shape == (4, 48, 48, 3)
+    assert out["flicker_texture"] < out["flicker_screen"]
+
+
+def test_temporal_warping_error_checks_its_inputs():
+    with pytest.raises(ValueError, match="at least 2"):
+        metrics.temporal_warping_error(np.zeros((1, 4, 4, 3)), [])
+    with pytest.raises(ValueError, match="sampling maps"):
+        metrics.temporal_warping_error(np.zeros((3, 4, 4, 3)), [])
+
+
+# ------------------------------------------------------------ frame budget
+def test_frame_budget_arithmetic():
+    rows = vr.frame_budget(macs_per_pixel=1e5, macs_per_second=1e11, eye_hw=(100, 100), rates=(90,),
+                           panorama_hw=(10, 20))
+    (row,) = rows
+    assert row["budget_ms"] == pytest.approx(1000 / 90)
+    assert row["screen_gmacs_per_frame"] == pytest.approx(2 * 1e4 * 1e5 / 1e9)
+    assert row["screen_ms_per_frame"] == pytest.approx(2e9 / 1e11 * 1000)
+    assert row["screen_fits"] is False
+    assert row["texture_ms_per_frame"] == 0 and row["texture_ms_once"] == pytest.approx(200 * 1e5 / 1e11 * 1000)
+    with pytest.raises(ValueError, match="positive"):
+        vr.frame_budget(0, 1)
+
+
+def test_measure_macs_per_second(blur):
+    m = vr.measure_macs_per_second(blur, smooth_panorama(32), macs_per_pixel=147, tile=None)
+    assert m["pixels"] == 32 * 64 and m["seconds"] > 0 and m["macs_per_second"] > 0
+
+
+# ------------------------------------------------------------ circular padding inside the model
+def test_model_level_circular_padding_equals_input_level_wrapping():
+    from gvr_helpers import models
+
+    keras.utils.set_random_seed(0)
+    flat = models.build_generator("resnet", filters=4, n_blocks=1, norm="none", padding="reflect",
+                                  upsampling="resize")
+    wrapped = vr.with_padding(flat, "circular")
+    assert np.array_equal(flat.get_weights()[0], wrapped.get_weights()[0])
+    pano = smooth_panorama(32)
+    by_input = vr.stylize_panorama(flat, pano, method="circular", pad=32, tile=None)
+    by_model = vr.stylize_panorama(wrapped, pano, method="circular", pad=0, tile=None)
+    strips = vr.stylize_panorama(wrapped, pano, method="circular", pad=0, tile=16, overlap=8)
+    assert np.max(np.abs(by_input - by_model)) < 1e-5
+    assert np.max(np.abs(strips[8:-8] - by_model[8:-8])) < 1e-2  # full-width strips, blended in rows
+    run = lambda x: vr.stylize_panorama(wrapped, x, method="circular", pad=0, tile=None)
+    assert metrics.yaw_equivariance_mse(run, pano, 4) <= 1e-6
+    with pytest.raises(ValueError, match="padding"):
+        vr.with_padding(flat, "wrap")
