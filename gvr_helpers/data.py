@@ -105,6 +105,19 @@ def _pixels(im, label) -> np.ndarray:
     return np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0
 
 
+def _declared_size(path: Path):
+    """Width and height a PNG or GIF header declares (Pillow refuses 0×N files without saying why)."""
+    import struct
+
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+        return struct.unpack(">II", head[16:24])
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return struct.unpack("<HH", head[6:10])
+    return None
+
+
 def load_image(path, size=None, *, max_pixels: int | None = None) -> np.ndarray:
     """Read an image file as float32 RGB H×W×3 in [0, 1], or raise :class:`ImageError`.
 
@@ -127,6 +140,9 @@ def load_image(path, size=None, *, max_pixels: int | None = None) -> np.ndarray:
         raise ImageError(f"{label}: is a directory, not an image file")
     if path.stat().st_size == 0:
         raise ImageError(f"{label}: the file is empty (0 bytes)")
+    declared = _declared_size(path)
+    if declared is not None and 0 in declared:
+        raise ImageError(f"{label}: the image has zero size ({declared[0]}×{declared[1]})")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # we enforce our own limit

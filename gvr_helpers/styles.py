@@ -139,7 +139,12 @@ def ink_wash(image):
 
 @dataclass(frozen=True)
 class Style:
-    """A target style: its function, the patch size (pixels) that decides an output pixel, and what it is."""
+    """A target style: its function, its patch size and what it looks like.
+
+    ``patch``: the output at a pixel is decided (to within 1/255) by the
+    ``patch``×``patch`` window around it (tests/test_styles.py checks it), so a
+    generator and a discriminator need at least that receptive field.
+    """
 
     fn: Callable
     patch: int
@@ -148,8 +153,8 @@ class Style:
 
 STYLES = {
     "toon": Style(toon, 11, "cel shading: few hues and light levels, dark outlines"),
-    "woodblock": Style(woodblock, 11, "eight flat inks on cream paper, thick key lines"),
-    "painterly": Style(painterly, 29, "strokes along edges, boosted colour, warm varnish"),
+    "woodblock": Style(woodblock, 13, "eight flat inks on cream paper, thick key lines"),
+    "painterly": Style(painterly, 21, "strokes along edges, boosted colour, warm varnish"),
     "pixel_art": Style(pixel_art, 4, "4×4 blocks in the 16-colour PICO-8 palette (origin-aligned)"),
     "ink_wash": Style(ink_wash, 11, "four ink tones on paper, brush outlines"),
 }

@@ -1,0 +1,249 @@
+"""gvr_helpers.data: every bad input gets a clear ImageError; good inputs become float32 RGB in [0, 1]."""
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gvr_helpers import data
+from gvr_helpers.data import ImageError
+
+
+def _png(path, array, mode=None):
+    Image.fromarray(array, mode=mode).save(path)
+    return path
+
+
+@pytest.fixture
+def rgb_png(tmp_path):
+    rng = np.random.default_rng(0)
+    return _png(tmp_path / "rgb.png", rng.integers(0, 256, (20, 30, 3), dtype=np.uint8))
+
+
+# ------------------------------------------------------------------ one test per bad-input kind
+def test_missing_path(tmp_path):
+    with pytest.raises(ImageError, match=r"nope\.png.*no such file"):
+        data.load_image(tmp_path / "nope.png")
+
+
+def test_directory(tmp_path):
+    with pytest.raises(ImageError, match="is a directory"):
+        data.load_image(tmp_path)
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "empty.png").write_bytes(b"")
+    with pytest.raises(ImageError, match=r"empty\.png.*empty \(0 bytes\)"):
+        data.load_image(tmp_path / "empty.png")
+
+
+def test_truncated_file(tmp_path, rgb_png):
+    for suffix in (".png", ".jpg"):
+        whole = tmp_path / f"whole{suffix}"
+        Image.open(rgb_png).resize((200, 150)).save(whole)
+        cut = tmp_path / f"cut{suffix}"
+        cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+        with pytest.raises(ImageError, match=rf"cut\{suffix}.*truncated or corrupt"):
+            data.load_image(cut)
+
+
+def test_corrupt_file(tmp_path, rgb_png):
+    raw = bytearray(rgb_png.read_bytes())
+    start = raw.index(b"IDAT") + 8
+    raw[start:start + 16] = bytes(16)  # damage the compressed pixels: the chunk CRC no longer matches
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(ImageError, match=r"bad\.png.*truncated or corrupt"):
+        data.load_image(bad)
+
+
+def test_not_an_image(tmp_path):
+    (tmp_path / "notes.png").write_text("this is text, not pixels\n")
+    with pytest.raises(ImageError, match=r"notes\.png.*not an image"):
+        data.load_image(tmp_path / "notes.png")
+
+
+def test_zero_sized_image(tmp_path):
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 0, 5, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+    (tmp_path / "zero.png").write_bytes(png)
+    with pytest.raises(ImageError, match=r"zero size \(0×5\)"):
+        data.load_image(tmp_path / "zero.png")
+
+
+def test_image_over_the_pixel_limit(tmp_path, rgb_png, monkeypatch):
+    with pytest.raises(ImageError, match=r"30×20 = 600 pixels is over the limit of 500"):
+        data.load_image(rgb_png, max_pixels=500)
+    monkeypatch.setattr(data, "MAX_PIXELS", 599)  # the module-wide limit is configurable too
+    with pytest.raises(ImageError, match="decompression bomb"):
+        data.load_image(rgb_png)
+    assert data.load_image(rgb_png, max_pixels=600).shape == (20, 30, 3)
+
+
+def test_unsupported_mode(tmp_path):
+    Image.fromarray(np.ones((4, 5), np.float32), mode="F").save(tmp_path / "float.tif")
+    with pytest.raises(ImageError, match=r"float\.tif.*unsupported image mode 'F'"):
+        data.load_image(tmp_path / "float.tif")
+
+
+def test_image_error_is_a_value_error():
+    assert issubclass(ImageError, ValueError)
+
+
+# ------------------------------------------------------------------ good inputs
+def test_rgb_round_trip_is_exact(tmp_path, rgb_png):
+    x = data.load_image(rgb_png)
+    assert x.dtype == np.float32 and x.shape == (20, 30, 3)
+    np.testing.assert_array_equal(np.round(x * 255).astype(np.uint8), np.asarray(Image.open(rgb_png)))
+    out = data.save_image(x, tmp_path / "copy.png")
+    np.testing.assert_array_equal(data.load_image(out), x)
+
+
+def test_greyscale_and_palette_become_rgb(tmp_path):
+    grey = np.arange(12, dtype=np.uint8).reshape(3, 4) * 20
+    x = data.load_image(_png(tmp_path / "grey.png", grey))
+    assert x.shape == (3, 4, 3)
+    np.testing.assert_allclose(x[..., 0], grey / 255, atol=1e-6)
+    np.testing.assert_array_equal(x[..., 0], x[..., 2])
+    pal = Image.fromarray(np.full((4, 4, 3), (255, 0, 0), np.uint8)).convert("P", palette=Image.Palette.ADAPTIVE)
+    pal.save(tmp_path / "pal.png")
+    np.testing.assert_allclose(data.load_image(tmp_path / "pal.png")[0, 0], [1, 0, 0])
+
+
+def test_alpha_is_composited_over_white(tmp_path):
+    rgba = np.zeros((2, 2, 4), np.uint8)
+    rgba[0, 0] = (0, 0, 0, 255)       # opaque black stays black
+    rgba[0, 1] = (0, 0, 0, 0)         # transparent shows the white page
+    rgba[1, 0] = (255, 0, 0, 128)     # half-transparent red over white: pink
+    x = data.load_image(_png(tmp_path / "a.png", rgba))
+    np.testing.assert_allclose(x[0, 0], 0)
+    np.testing.assert_allclose(x[0, 1], 1)
+    np.testing.assert_allclose(x[1, 0], [1, 127 / 255, 127 / 255], atol=1e-2)
+    la = Image.fromarray(rgba[..., [0, 3]], mode="LA")
+    la.save(tmp_path / "la.png")
+    np.testing.assert_allclose(data.load_image(tmp_path / "la.png")[0, 1], 1)
+
+
+def test_16_bit_png_keeps_its_precision(tmp_path):
+    deep = np.array([[0, 1000], [40000, 65535]], np.uint16)
+    Image.fromarray(deep).save(tmp_path / "deep.png")
+    assert Image.open(tmp_path / "deep.png").mode.startswith("I;16")
+    x = data.load_image(tmp_path / "deep.png")
+    np.testing.assert_allclose(x[..., 1], deep / 65535, atol=1e-7)  # 8 bits would be off by up to 2e-3
+
+
+def test_exif_orientation_turns_the_image_upright(tmp_path):
+    img = np.zeros((10, 20, 3), np.uint8)
+    img[0, -1] = 255  # a marker in the top-right corner
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    Image.fromarray(img).save(tmp_path / "phone.jpg", exif=exif, quality=100)
+    x = data.load_image(tmp_path / "phone.jpg")
+    assert x.shape == (20, 10, 3)
+    assert np.unravel_index(np.argmax(x[..., 0]), x.shape[:2]) == (19, 9)  # top-right -> bottom-right
+
+
+def test_resize_options(rgb_png):
+    assert data.load_image(rgb_png, size=(8, 12)).shape == (8, 12, 3)
+    square = data.load_image(rgb_png, size=10)
+    assert square.shape == (10, 10, 3) and 0 <= square.min() and square.max() <= 1
+    with pytest.raises(ValueError, match="size must be"):
+        data.load_image(rgb_png, size=(0, 4))
+
+
+def test_save_image_refuses_bad_arrays_and_writes_nothing(tmp_path):
+    good = np.full((4, 4, 3), 0.5, np.float32)
+    bad = {"outside": good * 3, "nan": np.where(good > 0, np.nan, good), "shape": np.zeros((4, 4, 2))}
+    for name, arr in bad.items():
+        with pytest.raises(ValueError, match=r"\[0, 1\]|NaN|H×W×3"):
+            data.save_image(arr, tmp_path / f"{name}.png")
+    with pytest.raises(ValueError, match="format"):
+        data.save_image(good, tmp_path / "image.unknown")
+    assert list(tmp_path.iterdir()) == []  # no partial or temporary file left behind
+
+
+def test_load_folder_stops_at_a_bad_file(tmp_path, rgb_png):
+    (tmp_path / "zz_broken.png").write_text("oops")
+    with pytest.raises(ImageError, match="zz_broken"):
+        data.load_folder(tmp_path)
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(ImageError, match="no image files"):
+        data.load_folder(tmp_path / "sub")
+
+
+# ------------------------------------------------------------------ bundled data
+def test_every_bundled_image_loads_with_a_licence():
+    for name, entry in data.BUNDLED.items():
+        x = data.bundled_image(name)
+        assert x.dtype == np.float32 and x.ndim == 3 and x.shape[-1] == 3, name
+        assert 0 <= x.min() and x.max() <= 1 and x.std() > 0.02, name
+        assert entry.licence and entry.used_by, name
+    assert set(data.CONTENT) <= set(data.BUNDLED)
+    with pytest.raises(ValueError, match="unknown bundled image"):
+        data.bundled_image("lily")
+
+
+def test_bundled_stereo_disparity_explains_the_right_view():
+    from gvr_helpers import metrics
+
+    left, right, disp = data.bundled_stereo()
+    assert left.shape == right.shape == (500, 741, 3) and disp.shape == (500, 741)
+    assert np.isnan(disp).any() and not np.isinf(disp).any()
+    exact = metrics.stereo_warp_error(left, right, disp)
+    assert exact < 0.5 * metrics.stereo_warp_error(left, right, np.zeros_like(disp))
+
+
+def test_faces_and_elevation_models():
+    faces = data.bundled_faces()
+    assert faces.shape == (100, 25, 25, 3) and faces.min() == 0 and faces.max() == 1
+    dem = data.elevation_model("jacksboro")
+    assert dem.shape == (344, 403) and dem.max() - dem.min() > 100  # metres of relief
+    assert data.elevation_model("topobathy").min() < 0 < data.elevation_model("topobathy").max()  # sea floor and land
+
+
+# ------------------------------------------------------------------ pipeline
+def _coordinate_image(h, w):
+    """Channel 0 = row/h, channel 1 = column/w: a crop tells where it came from."""
+    yy, xx = np.mgrid[0:h, 0:w]
+    return np.stack([yy / h, xx / w, np.zeros((h, w))], -1).astype(np.float32)
+
+
+def test_training_crops_never_touch_the_test_region():
+    img = _coordinate_image(80, 60)
+    ds = data.training_dataset([img, img[:, ::-1]], crop=16, batch_size=8, test_fraction=0.25, seed=3)
+    batches = [b.numpy() for b in ds.take(12)]
+    assert batches[0].shape == (8, 16, 16, 3) and batches[0].dtype == np.float32
+    rows = np.concatenate([b[..., 0] for b in batches]) * 80
+    assert rows.max() < 60  # training rows are 0..59, the test region starts at row 60
+    test = data.test_tiles([img], crop=16, test_fraction=0.25)
+    assert test.shape == (3, 16, 16, 3) and (test[..., 0] * 80).min() >= 60
+    again = next(iter(data.training_dataset([img, img[:, ::-1]], crop=16, batch_size=8, seed=3))).numpy()
+    np.testing.assert_array_equal(again, batches[0])  # same seed, same batch
+    flipped = np.concatenate(batches)[..., 1]
+    assert (np.diff(flipped, axis=-1) < 0).any() and (np.diff(flipped, axis=-1) > 0).any()  # some crops flipped
+
+
+def test_training_crops_respect_the_alignment(tmp_path):
+    img = _coordinate_image(64, 64)
+    data.save_image(img, tmp_path / "a.png")
+    ds = data.training_dataset(tmp_path, crop=8, batch_size=4, align=4, flip=False, test_fraction=0.25)
+    for batch in ds.take(5):
+        b = batch.numpy()
+        tops = np.round(b[:, 0, 0, 0] * 64)
+        lefts = np.round(b[:, 0, 0, 1] * 64)
+        assert np.all(tops % 4 == 0) and np.all(lefts % 4 == 0)
+
+
+def test_pipeline_rejects_images_smaller_than_the_crop():
+    with pytest.raises(ValueError, match="smaller than the crop"):
+        data.training_dataset([np.zeros((20, 20, 3), np.float32)], crop=32)
+
+
+def test_unpaired_dataset_gives_two_batches():
+    a = [np.zeros((40, 40, 3), np.float32)]
+    b = [np.ones((40, 40, 3), np.float32)]
+    xa, xb = next(iter(data.unpaired_dataset(a, b, crop=8, batch_size=2)))
+    assert xa.shape == xb.shape == (2, 8, 8, 3) and float(xa.numpy().max()) == 0 and float(xb.numpy().min()) == 1

@@ -1,0 +1,94 @@
+"""gvr_helpers.world: deterministic landscapes, seamless panoramas, exact stereo, head rotation."""
+import numpy as np
+import py360convert
+import pytest
+
+from gvr_helpers import metrics, world
+
+
+@pytest.fixture(scope="module")
+def pano():
+    return world.panorama(0, 128, 256)
+
+
+def test_periodic_noise_wraps_around():
+    n = world.periodic_noise(5, 64)
+    assert n.min() == 0 and n.max() == 1
+    interior = np.mean(np.abs(np.diff(n, axis=0)))
+    assert np.mean(np.abs(n[0] - n[-1])) < 1.5 * interior  # last row continues into the first
+
+
+def test_panorama_is_deterministic_and_seamless(pano):
+    assert pano.shape == (128, 256, 3) and pano.dtype == np.float32
+    assert 0 <= pano.min() and pano.max() <= 1 and pano.std() > 0.1
+    np.testing.assert_array_equal(pano, world.panorama(0, 128, 256))
+    assert not np.array_equal(pano, world.panorama(1, 128, 256))
+    assert 0.5 < metrics.wrap_seam_ratio(pano) < 1.5
+    # Control: the same image cut anywhere else has a visible seam (the ratio can detect one).
+    assert metrics.wrap_seam_ratio(np.concatenate([pano[:, 100:], pano[:, :60]], axis=1)) > 1.5
+
+
+def test_panorama_depth_is_infinite_only_for_the_sky():
+    image, depth = world.panorama(0, 64, 128, return_depth=True)
+    assert np.isinf(depth[:8]).all()             # straight up: sky
+    assert np.isfinite(depth[-8:]).all()          # straight down: the ground under the viewer
+    assert depth[-1].max() < 5 * world.EYE_HEIGHT
+
+
+@pytest.mark.parametrize("yaw, pitch", [(60, 0), (-120, 15), (170, -10)])
+def test_perspective_view_agrees_with_py360convert(pano, yaw, pitch):
+    """Rendering a view directly and cutting it out of the panorama give the same picture."""
+    big = world.panorama(0, 256, 512)
+    view = world.perspective_view(0, yaw=yaw, pitch=pitch, fov=60, size=48)
+    cut = py360convert.e2p(big, fov_deg=60, u_deg=yaw, v_deg=pitch, out_hw=(48, 48)).astype(np.float32)
+    assert metrics.psnr(view, cut) > 22
+    mirrored = py360convert.e2p(big, fov_deg=60, u_deg=-yaw, v_deg=pitch, out_hw=(48, 48)).astype(np.float32)
+    assert metrics.psnr(view, mirrored) < metrics.psnr(view, cut) - 5
+
+
+def test_stereo_disparity_is_exact():
+    pair = world.stereo_pair(0, yaw=20, size=(96, 128), baseline=0.4)
+    assert pair.left.shape == pair.right.shape == (96, 128, 3)
+    np.testing.assert_allclose(pair.disparity_left, pair.focal * pair.baseline / pair.depth_left, rtol=1e-5)
+    sky = np.isinf(pair.depth_left)
+    assert sky.any() and (pair.disparity_left[sky] == 0).all() and pair.disparity_left.max() > 5
+    warped, valid = metrics.warp_horizontal(pair.right, -pair.disparity_left)
+    valid &= metrics.occlusion_mask(pair.disparity_left)
+    mse = np.mean((pair.left - warped)[valid] ** 2)
+    assert 10 * np.log10(1 / mse) > 28  # the right eye, moved by the disparity, is the left eye
+    wrong, _ = metrics.warp_horizontal(pair.right, np.zeros_like(pair.disparity_left))
+    assert np.mean((pair.left - wrong)[valid] ** 2) > 4 * mse
+    # Left and right disparities agree: left x -> right x - d_L, whose d_R points back.
+    rows, cols = np.nonzero(valid & ~sky)
+    target = np.round(cols - pair.disparity_left[rows, cols]).astype(int)
+    back = pair.disparity_right[rows, target]
+    assert np.median(np.abs(back - pair.disparity_left[rows, cols])) < 0.2
+
+
+def test_rotation_sequence_is_a_smooth_head_turn():
+    seq = world.rotation_sequence(3, n_frames=5, size=32)
+    assert seq.frames.shape == (5, 32, 32, 3) and seq.yaw.shape == seq.pitch.shape == (5,)
+    steps = np.abs(np.diff(seq.yaw))
+    assert 0.5 < steps.min() and steps.max() < 6
+    again = world.perspective_view(3, yaw=seq.yaw[2], pitch=seq.pitch[2], fov=seq.fov, size=32)
+    np.testing.assert_allclose(seq.frames[2], again, atol=1e-6)
+    np.testing.assert_array_equal(seq.frames, world.rotation_sequence(3, n_frames=5, size=32).frames)
+
+
+def test_landscape_views_are_distinct():
+    views = world.landscape_views(0, n=3, size=32)
+    assert views.shape == (3, 32, 32, 3)
+    assert metrics.psnr(views[0], views[1]) < 20
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: world.panorama(-1, 8, 16), "seed"),
+    (lambda: world.panorama(0, 0, 16), "height"),
+    (lambda: world.perspective_view(0, pitch=95), "pitch"),
+    (lambda: world.perspective_view(0, fov=0), "fov"),
+    (lambda: world.stereo_pair(0, baseline=0), "baseline"),
+    (lambda: world.rotation_sequence(0, n_frames=0), "n_frames"),
+])
+def test_bad_arguments_are_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
