@@ -346,3 +346,56 @@ def style_distance(images, style_set, **colour_options) -> dict:
     (:func:`texture_distance`) and ``total`` = colour + texture (both are about 0–0.5 in practice;
     lower = more like the style). Use :class:`StyleReference` to score many images against one set."""
     return StyleReference(style_set, **colour_options).distance(images)
+
+
+# ------------------------------------------------------------ data and world (issue 4: data, world, styles)
+def stereo_warp_psnr(left, right, disparity_left) -> float:
+    """PSNR (dB) of the right view warped to the left by ``disparity_left``, over pixels both eyes see.
+
+    High (≳ 30 dB) when the disparity explains the pair; inf when it explains it exactly.
+    """
+    left = np.asarray(left, dtype=np.float64)
+    warped, valid = warp_horizontal(right, -np.asarray(disparity_left, dtype=np.float64))
+    valid &= occlusion_mask(disparity_left)
+    if not valid.any():
+        raise ValueError("no pixel is visible in both views: check the disparity's sign and units")
+    mse = float(np.mean((left - warped)[valid] ** 2))
+    return float("inf") if mse == 0 else float(10 * np.log10(1.0 / mse))
+
+
+def local_wrap_seam_ratio(panorama, window: int = 8) -> float:
+    """Like :func:`wrap_seam_ratio`, but against the ``window`` column pairs on each side of the wrap.
+
+    The global ratio also reflects how busy the scene happens to be behind the
+    viewer; comparing with the seam's neighbours isolates the seam itself.
+    """
+    x = np.asarray(panorama, dtype=np.float64)
+    if x.ndim < 2 or x.shape[1] < 2 * window + 2:
+        raise ValueError(f"need an image at least {2 * window + 2} columns wide, got shape {x.shape}")
+    around = np.concatenate([x[:, -window - 1:], x[:, :window + 1]], axis=1)
+    steps = np.abs(np.diff(around, axis=1))
+    seam = np.mean(steps[:, window])
+    neighbours = np.mean(np.delete(steps, window, axis=1))
+    return float(seam / max(neighbours, 1e-12))
+
+# ------------------------------------------------------------ 02 generator (models helper)
+def checkerboard_score(image, period: int = 2, margin: int = 8) -> float:
+    """Share of an image's contrast that repeats every ``period`` pixels (0 = none, 1 = all of it).
+
+    The means of the period×period phases of the interior (``margin`` pixels in from each border)
+    are equal for a natural image; a transposed convolution's checkerboard makes them differ.
+    Score = (max − min of the phase means) / (max − min of the interior), 0 for a flat image."""
+    x = np.asarray(image, dtype=np.float64)
+    if x.ndim == 3:
+        x = x.mean(axis=-1)
+    if x.ndim != 2:
+        raise ValueError(f"expected an H×W or H×W×C image, got shape {np.shape(image)}")
+    if int(period) != period or period < 2 or margin < 0:
+        raise ValueError(f"period must be an integer >= 2 and margin >= 0, got period={period}, margin={margin}")
+    if margin:
+        x = x[margin:-margin, margin:-margin]
+    if min(x.shape) < 2 * period:
+        raise ValueError(f"image too small for period {period} after a margin of {margin}: {np.shape(image)}")
+    phases = np.array([[x[a::period, b::period].mean() for b in range(period)] for a in range(period)])
+    contrast = x.max() - x.min()
+    return 0.0 if contrast == 0 else float((phases.max() - phases.min()) / contrast)

@@ -36,6 +36,7 @@ def save_figure(fig, name: str, dpi: int = 110):
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a figure is for everyone to read
         os.replace(tmp, final)
     finally:
         if os.path.exists(tmp):
@@ -364,6 +365,170 @@ def results_table(rows, columns=None, title=None, name="06_ablation"):
     table.set_fontsize(8)
     if title:
         ax.set_title(title, fontsize=10)
+
+
+# ------------------------------------------------------------ 00 overview: the data tour (issue 4)
+import numpy as np  # noqa: E402  (kept in this section so merges stay trivial)
+
+def data_content(images, titles, name="00_data_content"):
+    """The bundled content photos: the source set A of the course."""
+    return image_grid(images, titles=titles, ncols=min(4, len(images)), size=2.2, name=name,
+                      suptitle="Content photos shipped with scikit-image and matplotlib")
+
+
+def data_styles(images, styled, name="00_data_styles"):
+    """Each row: a content image, then every style S(x) of it: the exact ground truth G(x) should reach.
+
+    ``styled`` maps a style name to the list of stylized images (one per row).
+    """
+    names = list(styled)
+    cells, titles = [], []
+    for i, x in enumerate(images):
+        cells += [x] + [styled[n][i] for n in names]
+        titles += ["content x" if i == 0 else ""] + [f"{n}(x)" if i == 0 else "" for n in names]
+    return image_grid(cells, titles=titles, ncols=1 + len(names), size=1.9, name=name,
+                      suptitle="Target styles made by algorithms: every stylized image has a ground truth")
+
+
+def data_panorama(pano, name="00_data_panorama"):
+    """A 360° equirectangular panorama, and the same image rolled so its wrap sits in the middle."""
+    h, w = pano.shape[:2]
+    fig, axes = plt.subplots(2, 1, figsize=(10, 5.6))
+    axes[0].imshow(pano, extent=(-180, 180, -90, 90))
+    axes[0].set_title("equirectangular panorama (longitude × latitude, degrees)")
+    axes[0].set_xticks(range(-180, 181, 90))
+    axes[0].set_yticks(range(-90, 91, 45))
+    axes[1].imshow(np.roll(pano, w // 2, axis=1), extent=(0, 360, -90, 90))
+    axes[1].axvline(180, color="red", ls="--", lw=1)
+    axes[1].set_title("rolled half a turn: the longitude wrap (red line) has no seam")
+    axes[1].set_xticks([])
+    axes[1].set_yticks([])
+
+# ------------------------------------------------------------ 02 generator
+def upsampling_overlap_figure(overlaps: dict, name="02_transposed_overlap"):
+    """Bar charts of how many kernel taps reach each output position, one panel per upsampling."""
+    fig, axes = plt.subplots(1, len(overlaps), figsize=(3.6 * len(overlaps), 2.4), squeeze=False)
+    for ax, (title, counts) in zip(axes[0], overlaps.items()):
+        ax.bar(range(len(counts)), counts, color=["#c0504d" if c != max(counts) else "#4f81bd" for c in counts])
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("output position")
+        ax.set_ylim(0, max(max(c) for c in overlaps.values()) + 0.5)
+    axes[0][0].set_ylabel("kernel taps")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def data_stereo(left, right, disparity, name="00_data_stereo", title="stereo pair"):
+    """Left view, right view and the left view's disparity in pixels (grey = unknown)."""
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.2))
+    for ax, img, t in zip(axes, (left, right), ("left eye", "right eye")):
+        ax.imshow(img)
+        ax.set_title(t)
+        ax.axis("off")
+    shown = np.ma.masked_invalid(disparity)
+    cmap = plt.get_cmap("magma").with_extremes(bad="0.6")
+    im = axes[2].imshow(shown, cmap=cmap)
+    axes[2].set_title("disparity of the left eye (pixels)")
+    axes[2].axis("off")
+    fig.colorbar(im, ax=axes[2], fraction=0.046, pad=0.04)
+    fig.tight_layout()
+    fig.suptitle(title, y=1.03)
+
+def checkerboard_figure(images: dict, zoom: int = 24, name="02_checkerboard"):
+    """Each image (title -> H×W×3) in full, and a zoomed corner of its centre below it."""
+    fig, axes = plt.subplots(2, len(images), figsize=(2.8 * len(images), 5.6), squeeze=False)
+    for col, (title, img) in enumerate(images.items()):
+        h, w = img.shape[:2]
+        top, left = h // 2 - zoom // 2, w // 2 - zoom // 2
+        axes[0][col].imshow(img, vmin=0, vmax=1)
+        axes[0][col].add_patch(plt.Rectangle((left, top), zoom, zoom, fill=False, ec="yellow", lw=1.5))
+        axes[0][col].set_title(title, fontsize=9)
+        axes[1][col].imshow(img[top:top + zoom, left:left + zoom], vmin=0, vmax=1, interpolation="nearest")
+        axes[1][col].set_title(f"centre {zoom}×{zoom}, zoomed", fontsize=9)
+    for ax in axes.flat:
+        ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def influence_figure(maps: dict, receptive_fields: dict, name="02_influence"):
+    """|G(x + δ) − G(x)| for a one-pixel change δ at the centre (log scale), with the computed
+    receptive field drawn as a square around the changed pixel."""
+    import numpy as np
+
+    fig, axes = plt.subplots(1, len(maps), figsize=(3.4 * len(maps), 3.4), squeeze=False)
+    for ax, (title, m) in zip(axes[0], maps.items()):
+        m = np.asarray(m, dtype=float)
+        ax.imshow(np.log10(m + 1e-12), cmap="magma", vmin=-9, vmax=max(-8, np.log10(m.max() + 1e-12)))
+        rf = receptive_fields[title]
+        cy, cx = m.shape[0] // 2, m.shape[1] // 2
+        ax.add_patch(plt.Rectangle((cx - rf / 2, cy - rf / 2), rf, rf, fill=False, ec="cyan", lw=1.5))
+        ax.set_title(f"{title}\nreceptive field {rf} px (cyan)", fontsize=9)
+        ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+# ------------------------------------------------------------ 03 discriminator
+def receptive_field_figure(image, receptive_fields: dict, centre, stride: int | None = None,
+                           name="03_receptive_field"):
+    """Squares of each receptive field (label -> size in px) centred on ``centre`` = (row, col);
+    with ``stride``, also the grid of patch centres of the largest one."""
+    fig, ax = plt.subplots(figsize=(5.5, 5.5))
+    ax.imshow(image)
+    colours = ["#ffd966", "#6fa8dc", "#e06666", "#93c47d"]
+    cy, cx = centre
+    for (label, rf), colour in zip(receptive_fields.items(), colours):
+        ax.add_patch(plt.Rectangle((cx - rf / 2, cy - rf / 2), rf, rf, fill=False, ec=colour, lw=2, label=label))
+    if stride:
+        rf = max(receptive_fields.values())
+        ys = range(int(cy - rf / 2), int(cy + rf / 2) + 1, stride)
+        xs = range(int(cx - rf / 2), int(cx + rf / 2) + 1, stride)
+        ax.scatter([x for _ in ys for x in xs], [y for y in ys for _ in xs], s=4, c="white",
+                   label=f"neighbouring patch centres (every {stride} px)")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def logit_map_figure(image, logits, title="D's logit per patch", name="03_logit_map"):
+    """An image next to its PatchGAN logit map (red: 'fake', blue: 'real')."""
+    import numpy as np
+
+    logits = np.asarray(logits, dtype=float)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    axes[0].imshow(image)
+    axes[0].set_title("input", fontsize=10)
+    limit = float(np.abs(logits).max()) or 1.0
+    shown = axes[1].imshow(logits, cmap="RdBu", vmin=-limit, vmax=limit)
+    axes[1].set_title(title, fontsize=10)
+    fig.colorbar(shown, ax=axes[1], fraction=0.04, label="logit (> 0: real)")
+    for ax in axes:
+        ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def singular_values_figure(values: dict, name="03_spectral_norm"):
+    """Grouped bars of σ_max per layer, one group per model (label -> {layer: σ})."""
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(6.5, 3))
+    width = 0.8 / len(values)
+    for i, (label, per_layer) in enumerate(values.items()):
+        xs = np.arange(len(per_layer)) + i * width
+        ax.bar(xs, list(per_layer.values()), width, label=label)
+    ax.axhline(1.0, color="k", lw=0.8, ls="--")
+    ax.set_xticks(np.arange(len(next(iter(values.values())))) + width * (len(values) - 1) / 2)
+    ax.set_xticklabels([f"layer {i + 1}" for i in range(len(next(iter(values.values()))))])
+    ax.set_ylabel("largest singular value σ_max")
+    ax.legend(fontsize=8)
     fig.tight_layout()
     save_figure(fig, name)
     return fig
