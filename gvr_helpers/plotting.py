@@ -365,6 +365,9 @@ def results_table(rows, columns=None, title=None, name="06_ablation"):
     table.set_fontsize(8)
     if title:
         ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
 
 
 # ------------------------------------------------------------ 00 overview: the data tour (issue 4)
