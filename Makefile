@@ -55,3 +55,9 @@ system:
 	else \
 	  echo "note: /usr/bin/chromium is missing and apt-get as root is not available: skipping it (the viewer test will be skipped)"; \
 	fi
+
+# ------------------------------------------------------------ 05 unpaired: shipped translators
+# Trains the translators in data/checkpoints/ (full profile; resumable) and writes their manifest.
+.PHONY: checkpoints
+checkpoints: install
+	GVR_PROFILE=full $(BIN)/python tools/train_checkpoints.py $(CHECKPOINT_ARGS)

@@ -137,6 +137,7 @@ def check_disparity_from_depth(fn: Callable) -> bool:
     return check_close(name, got, expected, hint=hint,
                        inputs="depth=[[2, 4, 10], [50, 1, inf]], focal=180, baseline=0.5")
 
+
 # ------------------------------------------------------------ 02 generator
 def _check_table(name: str, fn: Callable, cases, hints: Callable | None = None) -> bool:
     """Run ``fn(*args)`` on every case; report the first wrong one with its inputs (and a hint)."""
@@ -235,6 +236,7 @@ def check_power_iteration(fn: Callable) -> bool:
     elif abs(value - 0.1) < 1e-3:
         hint = "That is the smallest singular value."
     return check_close(name, value, 3.0, atol=1e-3, hint=hint, inputs="W with singular values 3, 1.5, 0.5, 0.1")
+
 
 # ------------------------------------------------------------ 07–09 VR
 def check_row_latitudes(fn: Callable) -> bool:
@@ -343,3 +345,81 @@ def check_seamless(stylize: Callable, panorama) -> bool:
     if ratio > 1.5:
         return report(name, False, f"the wrap seam is {ratio:.2f}× the input's; pad circularly.")
     return report(name, True, f"seam ratio {ratio:.2f}× the input's, yaw MSE {mse:.1e}")
+
+
+# ------------------------------------------------------------ 06 fusion and quality
+def _luma601(x):
+    return x @ np.array([0.299, 0.587, 0.114])
+
+
+def check_luminance_only(fn: Callable) -> bool:
+    """Exercise 6.1: luminance-only transfer by adding the same grey amount to R, G and B."""
+    name = "luminance-only transfer"
+    rng = np.random.default_rng(6)
+    original = (0.3 + 0.4 * rng.random((8, 8, 3))).astype(np.float32)
+    stylized = (0.3 + 0.4 * rng.random((8, 8, 3))).astype(np.float32)
+    ok, got = _call(name, fn, stylized, original)
+    if not ok:
+        return False
+    expected = original + (_luma601(stylized) - _luma601(original))[..., None]
+    got_arr = np.asarray(got, dtype=np.float64)
+    hint = "add d = luma(stylized) - luma(original) to every channel of the original (shape H×W×1 broadcasts)."
+    if got_arr.shape == expected.shape and np.allclose(got_arr, stylized + (_luma601(original)
+                                                                           - _luma601(stylized))[..., None]):
+        hint = "that keeps the stylized image's colours: start from the *original* and move its luma to the stylized one."
+    elif got_arr.shape == expected.shape and np.allclose(got_arr, _luma601(stylized)[..., None].repeat(3, -1)):
+        hint = "that is a grey image: keep the original's colour differences R-G, B-G by adding the same d to all three."
+    return check_close(name, got_arr, expected, atol=1e-5, hint=hint, inputs="two random 8×8 mid-tone images")
+
+
+def check_two_band_fusion(fn: Callable) -> bool:
+    """Exercise 6.2: the stylized image's low frequencies plus the original's high frequencies."""
+    name = "two-band fusion"
+    from skimage.filters import gaussian
+
+    rng = np.random.default_rng(7)
+    original = rng.random((16, 16, 3))
+    stylized = rng.random((16, 16, 3))
+    ok, got = _call(name, fn, stylized, original, 2.0)
+    if not ok:
+        return False
+
+    def blur(x):
+        return gaussian(x, sigma=2.0, channel_axis=-1)
+
+    expected = blur(stylized) + original - blur(original)
+    got_arr = np.asarray(got, dtype=np.float64)
+    hint = "low-pass = gaussian(stylized, sigma, channel_axis=-1); detail = original - gaussian(original, ...)."
+    if got_arr.shape == expected.shape and np.allclose(got_arr, blur(original) + stylized - blur(stylized)):
+        hint = "the bands are swapped: the *style* gives the blurred part, the *original* the detail."
+    return check_close(name, got_arr, expected, atol=1e-6, hint=hint, inputs="two random 16×16 images, sigma 2")
+
+
+def check_best_strength(fn: Callable) -> bool:
+    """Exercise 6.3: the strength with the highest realism among those whose SSIM meets the floor."""
+    name = "best strength under a floor"
+    strengths = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+    ssim_values = np.array([1.0, 0.9, 0.75, 0.55, 0.4])
+    realism = np.array([0.2, 0.35, 0.3, 0.6, 0.7])
+    ok, got = _call(name, fn, strengths, ssim_values, realism, 0.7)
+    if not ok:
+        return False
+    ok2, got2 = _call(name, fn, strengths, ssim_values, realism[::-1].copy(), 0.5)
+    if not ok2:
+        return False
+    try:
+        value, value2 = float(np.asarray(got, dtype=float)), float(np.asarray(got2, dtype=float))
+    except (TypeError, ValueError):
+        return report(name, False, f"expected one strength (a number), got {got!r}.")
+    hint = "keep the strengths with ssim >= floor, then take the one whose realism is largest."
+    if np.isclose(value, 1.0):
+        hint = "1.0 has the most realism but SSIM 0.4 < 0.7: filter by the floor first."
+    elif np.isclose(value, 0.5):
+        hint = "0.5 is the strongest that meets the floor, but 0.25 has more realism (0.35 > 0.3)."
+    if not np.isclose(value, 0.25):
+        return report(name, False, f"expected 0.25 for realism [0.2, 0.35, 0.3, 0.6, 0.7], SSIM "
+                                   f"[1, 0.9, 0.75, 0.55, 0.4], floor 0.7; got {value:.3g}. {hint}")
+    if not np.isclose(value2, 0.0):
+        return report(name, False, f"expected 0.0 for realism [0.7, 0.6, 0.3, 0.35, 0.2], floor 0.5; got "
+                                   f"{value2:.3g}. {hint}")
+    return report(name, True)

@@ -130,6 +130,7 @@ def local_wrap_seam_ratio(panorama, window: int = 8) -> float:
     neighbours = np.mean(np.delete(steps, window, axis=1))
     return float(seam / max(neighbours, 1e-12))
 
+
 # ------------------------------------------------------------ 02 generator (models helper)
 def checkerboard_score(image, period: int = 2, margin: int = 8) -> float:
     """Share of an image's contrast that repeats every ``period`` pixels (0 = none, 1 = all of it).
@@ -151,6 +152,7 @@ def checkerboard_score(image, period: int = 2, margin: int = 8) -> float:
     phases = np.array([[x[a::period, b::period].mean() for b in range(period)] for a in range(period)])
     contrast = x.max() - x.min()
     return 0.0 if contrast == 0 else float((phases.max() - phases.min()) / contrast)
+
 
 # ------------------------------------------------------------ 07–08 VR: cube seams, yaw, flicker
 def cube_seam_ratio(faces) -> float:
@@ -237,3 +239,166 @@ def temporal_warping_error(frames, sampling_maps) -> float:
     if counts == 0:
         raise ValueError("no pixel of one frame is visible in the next: the motion is too large")
     return float(errors / counts)
+
+
+# ------------------------------------------------------------ 04 minimax training: the 8-Gaussian ring
+def ring_centers(n_modes: int = 8, radius: float = 2.0) -> np.ndarray:
+    """The centres of ``n_modes`` Gaussians evenly spaced on a circle (the toy of notebook 04)."""
+    if n_modes < 1 or radius <= 0:
+        raise ValueError(f"need n_modes >= 1 and radius > 0, got {n_modes} and {radius}")
+    angles = 2 * np.pi * np.arange(n_modes) / n_modes
+    return np.stack([radius * np.cos(angles), radius * np.sin(angles)], axis=1)
+
+
+def sample_ring(n: int, n_modes: int = 8, radius: float = 2.0, std: float = 0.05, seed: int = 0) -> np.ndarray:
+    """``n`` points (float32, n×2) from the ring of Gaussians, each mode equally likely."""
+    rng = np.random.default_rng(seed)
+    centers = ring_centers(n_modes, radius)
+    points = centers[rng.integers(0, n_modes, n)] + std * rng.standard_normal((n, 2))
+    return points.astype(np.float32)
+
+
+def mode_coverage(samples, centers, std: float, threshold: float = 3.0, min_fraction: float = 0.01) -> dict:
+    """How well point samples cover Gaussian modes (Srivastava et al., VEEGAN, 2017).
+
+    A sample is *high quality* when it lies within ``threshold`` standard deviations of its
+    nearest centre; a mode is *covered* when at least ``min_fraction`` of all samples are
+    high-quality samples of that mode (2500 samples: 25 of them). Returns ``modes_covered``,
+    ``hq_fraction`` and ``counts`` (high-quality samples per mode).
+    """
+    x = np.asarray(samples, dtype=np.float64)
+    c = np.asarray(centers, dtype=np.float64)
+    if x.ndim != 2 or c.ndim != 2 or x.shape[1] != c.shape[1] or len(x) == 0:
+        raise ValueError(f"samples (n×d) and centers (k×d) must agree, got {x.shape} and {c.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("samples contain NaN or infinite values (did training diverge?)")
+    dist = np.linalg.norm(x[:, None, :] - c[None, :, :], axis=2)
+    nearest = dist.argmin(axis=1)
+    good = dist[np.arange(len(x)), nearest] <= threshold * std
+    counts = np.bincount(nearest[good], minlength=len(c))
+    return {"modes_covered": int(np.sum(counts >= max(1.0, min_fraction * len(x)))),
+            "hq_fraction": float(good.mean()), "counts": counts}
+
+
+# ------------------------------------------------------------ 06 fusion and quality: style distance
+# No pretrained VGG is available offline, so "how much style" is measured with statistics a
+# style changes and that do not depend on where things are: the colour distribution
+# (sliced Wasserstein) and Gram-free texture statistics (edge-strength and local-binary-pattern
+# histograms). Each is a distance from an image (or a set) to the style set: 0 = same statistics.
+GRADIENT_BINS = np.concatenate([[0.0], np.geomspace(0.005, 1.5, 15)])  # Sobel magnitude of a [0, 1] image
+
+
+LBP_POINTS = 8  # uniform LBP with 8 neighbours: 10 codes (9 uniform patterns + "other")
+
+
+def _image_set(images, name: str) -> list:
+    """One H×W×3 image or a set (N×H×W×3, or a list of images of any sizes) -> list of float64 images."""
+    if isinstance(images, (list, tuple)):
+        items = [np.asarray(x, dtype=np.float64) for x in images]
+    else:
+        arr = np.asarray(images, dtype=np.float64)
+        items = [arr] if arr.ndim == 3 else list(arr) if arr.ndim == 4 else [arr]
+    if not items:
+        raise ValueError(f"{name} is empty: give at least one H×W×3 image")
+    for x in items:
+        if x.ndim != 3 or x.shape[-1] != 3 or x.shape[0] < 3 or x.shape[1] < 3:
+            raise ValueError(f"{name} must hold H×W×3 images (at least 3×3), got one of shape {x.shape}")
+        if not np.all(np.isfinite(x)):
+            raise ValueError(f"{name} contains NaN or inf")
+    return items
+
+
+MAX_COLOUR_SAMPLES = 16384  # pixels drawn (without replacement, fixed seed) from a large set
+
+
+def _colour_quantiles(images, directions, n_quantiles: int, seed: int) -> np.ndarray:
+    pixels = np.concatenate([x.reshape(-1, 3) for x in images])
+    if len(pixels) > MAX_COLOUR_SAMPLES:
+        pixels = pixels[np.random.default_rng(seed).choice(len(pixels), MAX_COLOUR_SAMPLES, replace=False)]
+    projected = np.sort(pixels @ directions, axis=0)
+    rows = ((np.arange(n_quantiles) + 0.5) / n_quantiles * len(projected)).astype(int)
+    return projected[rows]  # n_quantiles × n_directions
+
+
+def _directions(n_projections: int, n_quantiles: int, seed: int) -> np.ndarray:
+    if n_projections < 1 or n_quantiles < 2:
+        raise ValueError(f"need n_projections >= 1 and n_quantiles >= 2, got {n_projections}, {n_quantiles}")
+    directions = np.random.default_rng(seed).standard_normal((3, n_projections))
+    return directions / np.linalg.norm(directions, axis=0, keepdims=True)
+
+
+def colour_distance(images, style_set, n_projections: int = 32, n_quantiles: int = 128, seed: int = 0) -> float:
+    """Sliced Wasserstein-2 distance between the RGB colour distributions of ``images`` and ``style_set``.
+
+    Both are clouds of pixels in the RGB cube; each of ``n_projections`` fixed random unit
+    directions projects them to 1-D, where optimal transport just matches quantiles. The
+    result is in RGB units (0 = same palette in the same proportions; about 0.1 = clearly
+    different). Sets of different sizes compare fine (quantiles, not pixels); sets larger
+    than :data:`MAX_COLOUR_SAMPLES` pixels are subsampled with ``seed``.
+    """
+    return StyleReference(style_set, n_projections, n_quantiles, seed).colour_distance(images)
+
+
+def texture_statistics(images) -> np.ndarray:
+    """A Gram-free texture descriptor of an image or a set: two normalised histograms, concatenated.
+
+    * edge strength: the Sobel gradient magnitude of the grey image in log-spaced bins
+      (flat cel shading with dark outlines gives many zeros and a few strong edges);
+    * micro-texture: uniform local binary patterns (8 neighbours, radius 1), the classic
+      rotation-invariant texture code (flat, edge, corner, spot ... patterns).
+    Both histograms are pooled over every pixel of the set and each sums to 1.
+    """
+    from skimage.color import rgb2gray
+    from skimage.feature import local_binary_pattern
+    from skimage.filters import sobel
+
+    grad = np.zeros(len(GRADIENT_BINS), dtype=np.float64)
+    lbp = np.zeros(LBP_POINTS + 2, dtype=np.float64)
+    for x in _image_set(images, "images"):
+        grey = rgb2gray(np.clip(x, 0.0, 1.0))
+        mag = sobel(grey)
+        grad += np.bincount(np.digitize(mag.ravel(), GRADIENT_BINS[1:]), minlength=len(GRADIENT_BINS))
+        codes = local_binary_pattern((grey * 255).astype(np.uint8), LBP_POINTS, 1, method="uniform")
+        lbp += np.bincount(codes.astype(int).ravel(), minlength=LBP_POINTS + 2)
+    return np.concatenate([grad / grad.sum(), lbp / lbp.sum()])
+
+
+def _texture_tv(a, b) -> float:
+    n = len(GRADIENT_BINS)
+    return float(0.25 * (np.abs(a[:n] - b[:n]).sum() + np.abs(a[n:] - b[n:]).sum()))
+
+
+def texture_distance(images, style_set) -> float:
+    """Half the mean L1 distance between the two texture histograms of :func:`texture_statistics`:
+    the total-variation distance, in [0, 1] (0 = same texture statistics, 1 = disjoint)."""
+    return _texture_tv(texture_statistics(images), texture_statistics(style_set))
+
+
+class StyleReference:
+    """The style set's statistics, computed once, so many candidates (a strength curve) are cheap to score."""
+
+    def __init__(self, style_set, n_projections: int = 32, n_quantiles: int = 128, seed: int = 0):
+        self.directions = _directions(n_projections, n_quantiles, seed)
+        self.n_quantiles, self.seed = n_quantiles, seed
+        items = _image_set(style_set, "style_set")
+        self.colour_quantiles = _colour_quantiles(items, self.directions, n_quantiles, seed)
+        self.texture = texture_statistics(items)
+
+    def colour_distance(self, images) -> float:
+        q = _colour_quantiles(_image_set(images, "images"), self.directions, self.n_quantiles, self.seed)
+        return float(np.sqrt(np.mean((q - self.colour_quantiles) ** 2)))
+
+    def texture_distance(self, images) -> float:
+        return _texture_tv(texture_statistics(images), self.texture)
+
+    def distance(self, images) -> dict:
+        """``colour``, ``texture`` and ``total`` = colour + texture (lower = more like the style)."""
+        colour, texture = self.colour_distance(images), self.texture_distance(images)
+        return {"colour": colour, "texture": texture, "total": colour + texture}
+
+
+def style_distance(images, style_set, **colour_options) -> dict:
+    """How far ``images`` are from the style set: ``colour`` (:func:`colour_distance`), ``texture``
+    (:func:`texture_distance`) and ``total`` = colour + texture (both are about 0–0.5 in practice;
+    lower = more like the style). Use :class:`StyleReference` to score many images against one set."""
+    return StyleReference(style_set, **colour_options).distance(images)

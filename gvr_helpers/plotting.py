@@ -134,39 +134,6 @@ def data_panorama(pano, name="00_data_panorama"):
     axes[1].set_title("rolled half a turn: the longitude wrap (red line) has no seam")
     axes[1].set_xticks([])
     axes[1].set_yticks([])
-
-# ------------------------------------------------------------ 02 generator
-def upsampling_overlap_figure(overlaps: dict, name="02_transposed_overlap"):
-    """Bar charts of how many kernel taps reach each output position, one panel per upsampling."""
-    fig, axes = plt.subplots(1, len(overlaps), figsize=(3.6 * len(overlaps), 2.4), squeeze=False)
-    for ax, (title, counts) in zip(axes[0], overlaps.items()):
-        ax.bar(range(len(counts)), counts, color=["#c0504d" if c != max(counts) else "#4f81bd" for c in counts])
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("output position")
-        ax.set_ylim(0, max(max(c) for c in overlaps.values()) + 0.5)
-    axes[0][0].set_ylabel("kernel taps")
-
-# ------------------------------------------------------------ 07 VR panoramas
-def equirect_distortion(panorama, radius_deg: float = 12.0, name="07_equirect_distortion"):
-    """Equal circles on the sphere drawn on the panorama: they widen as 1/cos(latitude)
-    toward the poles, which is why the top and bottom rows are stretched."""
-    import numpy as np
-    from matplotlib.patches import Ellipse
-
-    h, w = panorama.shape[:2]
-    fig, ax = plt.subplots(figsize=(9, 4.8))
-    ax.imshow(panorama)
-    px_per_deg = w / 360.0
-    for lat in (-60, -30, 0, 30, 60, 75):
-        for lon in range(-150, 180, 60):
-            cx, cy = (lon + 180) * px_per_deg - 0.5, (90 - lat) * px_per_deg - 0.5
-            width = 2 * radius_deg * px_per_deg / np.cos(np.radians(lat))
-            ax.add_patch(Ellipse((cx, cy), width, 2 * radius_deg * px_per_deg, fill=False, ec="white", lw=1.5))
-    ax.set_xticks(np.linspace(0, w, 5) - 0.5, ["-180°", "-90°", "0°", "90°", "180°"])
-    ax.set_yticks(np.linspace(0, h, 5) - 0.5, ["90°", "45°", "0°", "-45°", "-90°"])
-    ax.set_xlabel("longitude (yaw)")
-    ax.set_ylabel("latitude (pitch)")
-    ax.set_title(f"circles of {2 * radius_deg:.0f}° on the sphere, as the panorama stores them")
     fig.tight_layout()
     save_figure(fig, name)
     return fig
@@ -187,6 +154,24 @@ def data_stereo(left, right, disparity, name="00_data_stereo", title="stereo pai
     fig.colorbar(im, ax=axes[2], fraction=0.046, pad=0.04)
     fig.tight_layout()
     fig.suptitle(title, y=1.03)
+    save_figure(fig, name)
+    return fig
+
+
+# ------------------------------------------------------------ 02 generator
+def upsampling_overlap_figure(overlaps: dict, name="02_transposed_overlap"):
+    """Bar charts of how many kernel taps reach each output position, one panel per upsampling."""
+    fig, axes = plt.subplots(1, len(overlaps), figsize=(3.6 * len(overlaps), 2.4), squeeze=False)
+    for ax, (title, counts) in zip(axes[0], overlaps.items()):
+        ax.bar(range(len(counts)), counts, color=["#c0504d" if c != max(counts) else "#4f81bd" for c in counts])
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("output position")
+        ax.set_ylim(0, max(max(c) for c in overlaps.values()) + 0.5)
+    axes[0][0].set_ylabel("kernel taps")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
 
 def checkerboard_figure(images: dict, zoom: int = 24, name="02_checkerboard"):
     """Each image (title -> H×W×3) in full, and a zoomed corner of its centre below it."""
@@ -220,20 +205,6 @@ def influence_figure(maps: dict, receptive_fields: dict, name="02_influence"):
         ax.add_patch(plt.Rectangle((cx - rf / 2, cy - rf / 2), rf, rf, fill=False, ec="cyan", lw=1.5))
         ax.set_title(f"{title}\nreceptive field {rf} px (cyan)", fontsize=9)
         ax.axis("off")
-
-def wrap_seam_comparison(results: dict, seam_ratios: dict, half_width: int = 48, name="07_wrap_seam"):
-    """The columns around the wrap (the right edge placed left of the left edge) for each method."""
-    import numpy as np
-
-    fig, axes = plt.subplots(1, len(results), figsize=(3.2 * len(results), 3.6), squeeze=False)
-    for ax, (label, pano) in zip(axes[0], results.items()):
-        w = pano.shape[1]
-        rolled = np.roll(pano, w // 2, axis=1)[:, w // 2 - half_width:w // 2 + half_width]
-        ax.imshow(rolled, interpolation="nearest")
-        ax.axvline(half_width - 0.5, color="yellow", lw=0.8, ls=":")
-        ax.set_title(f"{label}\nseam ratio {seam_ratios[label]:.2f}", fontsize=9)
-        ax.axis("off")
-    fig.suptitle("where the panorama wraps around (dotted line: right edge | left edge)", fontsize=10)
     fig.tight_layout()
     save_figure(fig, name)
     return fig
@@ -258,6 +229,92 @@ def receptive_field_figure(image, receptive_fields: dict, centre, stride: int | 
                    label=f"neighbouring patch centres (every {stride} px)")
     ax.legend(loc="lower right", fontsize=8)
     ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def logit_map_figure(image, logits, title="D's logit per patch", name="03_logit_map"):
+    """An image next to its PatchGAN logit map (red: 'fake', blue: 'real')."""
+    import numpy as np
+
+    logits = np.asarray(logits, dtype=float)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    axes[0].imshow(image)
+    axes[0].set_title("input", fontsize=10)
+    limit = float(np.abs(logits).max()) or 1.0
+    shown = axes[1].imshow(logits, cmap="RdBu", vmin=-limit, vmax=limit)
+    axes[1].set_title(title, fontsize=10)
+    fig.colorbar(shown, ax=axes[1], fraction=0.04, label="logit (> 0: real)")
+    for ax in axes:
+        ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def singular_values_figure(values: dict, name="03_spectral_norm"):
+    """Grouped bars of σ_max per layer, one group per model (label -> {layer: σ})."""
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(6.5, 3))
+    width = 0.8 / len(values)
+    for i, (label, per_layer) in enumerate(values.items()):
+        xs = np.arange(len(per_layer)) + i * width
+        ax.bar(xs, list(per_layer.values()), width, label=label)
+    ax.axhline(1.0, color="k", lw=0.8, ls="--")
+    ax.set_xticks(np.arange(len(next(iter(values.values())))) + width * (len(values) - 1) / 2)
+    ax.set_xticklabels([f"layer {i + 1}" for i in range(len(next(iter(values.values()))))])
+    ax.set_ylabel("largest singular value σ_max")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+# ------------------------------------------------------------ 07 VR panoramas
+def equirect_distortion(panorama, radius_deg: float = 12.0, name="07_equirect_distortion"):
+    """Equal circles on the sphere drawn on the panorama: they widen as 1/cos(latitude)
+    toward the poles, which is why the top and bottom rows are stretched."""
+    import numpy as np
+    from matplotlib.patches import Ellipse
+
+    h, w = panorama.shape[:2]
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    ax.imshow(panorama)
+    px_per_deg = w / 360.0
+    for lat in (-60, -30, 0, 30, 60, 75):
+        for lon in range(-150, 180, 60):
+            cx, cy = (lon + 180) * px_per_deg - 0.5, (90 - lat) * px_per_deg - 0.5
+            width = 2 * radius_deg * px_per_deg / np.cos(np.radians(lat))
+            ax.add_patch(Ellipse((cx, cy), width, 2 * radius_deg * px_per_deg, fill=False, ec="white", lw=1.5))
+    ax.set_xticks(np.linspace(0, w, 5) - 0.5, ["-180°", "-90°", "0°", "90°", "180°"])
+    ax.set_yticks(np.linspace(0, h, 5) - 0.5, ["90°", "45°", "0°", "-45°", "-90°"])
+    ax.set_xlabel("longitude (yaw)")
+    ax.set_ylabel("latitude (pitch)")
+    ax.set_title(f"circles of {2 * radius_deg:.0f}° on the sphere, as the panorama stores them")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def wrap_seam_comparison(results: dict, seam_ratios: dict, half_width: int = 48, name="07_wrap_seam"):
+    """The columns around the wrap (the right edge placed left of the left edge) for each method."""
+    import numpy as np
+
+    fig, axes = plt.subplots(1, len(results), figsize=(3.2 * len(results), 3.6), squeeze=False)
+    for ax, (label, pano) in zip(axes[0], results.items()):
+        w = pano.shape[1]
+        rolled = np.roll(pano, w // 2, axis=1)[:, w // 2 - half_width:w // 2 + half_width]
+        ax.imshow(rolled, interpolation="nearest")
+        ax.axvline(half_width - 0.5, color="yellow", lw=0.8, ls=":")
+        ax.set_title(f"{label}\nseam ratio {seam_ratios[label]:.2f}", fontsize=9)
+        ax.axis("off")
+    fig.suptitle("where the panorama wraps around (dotted line: right edge | left edge)", fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
 
 def cube_cross(faces: dict, ax=None, title=None):
     """The six faces unfolded as a cross: py on top, nx nz px pz in the middle row, ny below."""
@@ -290,21 +347,6 @@ def cubemap_seams(cubemaps: dict, seam_ratios: dict, name="07_cubemap_seams"):
     return fig
 
 
-def logit_map_figure(image, logits, title="D's logit per patch", name="03_logit_map"):
-    """An image next to its PatchGAN logit map (red: 'fake', blue: 'real')."""
-    import numpy as np
-
-    logits = np.asarray(logits, dtype=float)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    axes[0].imshow(image)
-    axes[0].set_title("input", fontsize=10)
-    limit = float(np.abs(logits).max()) or 1.0
-    shown = axes[1].imshow(logits, cmap="RdBu", vmin=-limit, vmax=limit)
-    axes[1].set_title(title, fontsize=10)
-    fig.colorbar(shown, ax=axes[1], fraction=0.04, label="logit (> 0: real)")
-    for ax in axes:
-        ax.axis("off")
-
 # ------------------------------------------------------------ 08 VR stereo and motion
 def stereo_comparison(rows: dict, name="08_stereo"):
     """For each method: the two stylized eyes and where they disagree after warping by disparity.
@@ -325,21 +367,6 @@ def stereo_comparison(rows: dict, name="08_stereo"):
     save_figure(fig, name)
     return fig
 
-
-def singular_values_figure(values: dict, name="03_spectral_norm"):
-    """Grouped bars of σ_max per layer, one group per model (label -> {layer: σ})."""
-    import numpy as np
-
-    fig, ax = plt.subplots(figsize=(6.5, 3))
-    width = 0.8 / len(values)
-    for i, (label, per_layer) in enumerate(values.items()):
-        xs = np.arange(len(per_layer)) + i * width
-        ax.bar(xs, list(per_layer.values()), width, label=label)
-    ax.axhline(1.0, color="k", lw=0.8, ls="--")
-    ax.set_xticks(np.arange(len(next(iter(values.values())))) + width * (len(values) - 1) / 2)
-    ax.set_xticklabels([f"layer {i + 1}" for i in range(len(next(iter(values.values()))))])
-    ax.set_ylabel("largest singular value σ_max")
-    ax.legend(fontsize=8)
 
 def head_motion_strip(sequences: dict, flicker: dict, every: int = 2, name="08_head_motion"):
     """Frames of a turning head, one row per approach, with its flicker (temporal warping error)."""
@@ -374,6 +401,140 @@ def frame_budget_chart(rows, name="08_frame_budget"):
     ax.set_ylabel("ms per frame (log)")
     ax.legend(fontsize=8)
     ax.set_title("frame budget at a Quest-class resolution, CPU", fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def loss_history(history, keys=("d_loss", "g_loss"), name="04_loss_history", title=None):
+    """Per-step running means and per-epoch means of logged losses (a ``train.LossHistory``)."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    for key in keys:
+        steps = history.series(key, per="step")
+        if steps.size:
+            ax.plot(np.arange(1, steps.size + 1), steps, label=key, lw=1.2)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("loss (running mean within each epoch)")
+    ax.legend(loc="best", fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+# ------------------------------------------------------------ 06 fusion and quality
+import json  # noqa: E402  (kept in this section so merges of the shared file stay trivial)
+
+
+def fusion_methods(original, stylized, fused: dict, name="06_fusion_methods"):
+    """The original, the stylized result and each fusion of the two, side by side."""
+    images = [original, stylized] + list(fused.values())
+    titles = ["original x", "stylized y"] + list(fused)
+    return image_grid(images, titles=titles, ncols=min(4, len(images)), size=2.5, name=name)
+
+
+def laplacian_bands(bands, name="06_laplacian_bands"):
+    """The bands of a Laplacian pyramid, finest first; detail bands shown as 0.5 + 2·band."""
+    import numpy as np
+
+    shown = [np.clip(0.5 + 2.0 * b, 0, 1) for b in bands[:-1]] + [np.clip(bands[-1], 0, 1)]
+    titles = [f"band {i}: detail {b.shape[0]}×{b.shape[1]}" for i, b in enumerate(bands[:-1])]
+    titles.append(f"band {len(bands) - 1} (= -1): low-pass {bands[-1].shape[0]}×{bands[-1].shape[1]}")
+    return image_grid(shown, titles=titles, ncols=len(shown), size=2.2, name=name,
+                      suptitle="Laplacian pyramid: each band is what its level adds to the blurred next level")
+
+
+def strength_fidelity(curves: dict, chosen: dict, floor: float, score: str = "realism",
+                      name="06_strength_fidelity"):
+    """Left: style distance against content SSIM for each fusion method as its strength goes
+    0 -> 1 (down-left is better); right: the criterion against strength. Stars: the chosen points."""
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for (label, curve), colour in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
+        ax.plot(curve["content_ssim"], curve["style_distance"], "o-", ms=3, color=colour, label=label)
+        bx.plot(curve["strength"], curve[score], "o-", ms=3, color=colour, label=label)
+        if label in chosen:
+            i = chosen[label]["index"]
+            ax.plot(curve["content_ssim"][i], curve["style_distance"][i], "*", ms=15, color=colour, mec="black")
+            bx.plot(curve["strength"][i], curve[score][i], "*", ms=15, color=colour, mec="black")
+    ax.axvline(floor, color="grey", ls="--", lw=1)
+    ax.text(floor, ax.get_ylim()[1], f" SSIM floor {floor}", va="top", fontsize=8, color="grey")
+    ax.invert_xaxis()
+    ax.set_xlabel("content SSIM to the original (fidelity, ←  less)")
+    ax.set_ylabel("style distance to the style set (lower = more style)")
+    ax.set_title("strength–fidelity curves (strength 0 at the left end)", fontsize=10)
+    ax.legend(fontsize=8)
+    bx.set_xlabel("strength t  (fused = (1-t)·x + t·F)")
+    bx.set_ylabel(score)
+    bx.set_title(f"the criterion ({score}); ★ = best with SSIM ≥ {floor}", fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def tiled_transfer(result, difference, tile_hw, step_hw, name="06_tiled_transfer"):
+    """A large image translated tile by tile (tile borders drawn) and |tiled - one pass|."""
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    h, w = result.shape[:2]
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2 * h / max(w, 1) + 0.8))
+    ax.imshow(result)
+    for y0 in sorted(set(list(range(0, max(h - tile_hw[0], 0), step_hw[0])) + [max(h - tile_hw[0], 0)])):
+        for x0 in sorted(set(list(range(0, max(w - tile_hw[1], 0), step_hw[1])) + [max(w - tile_hw[1], 0)])):
+            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), tile_hw[1], tile_hw[0], fill=False, ec="yellow", lw=0.7))
+    ax.set_title(f"{w}×{h} translated in {tile_hw[1]}×{tile_hw[0]} tiles", fontsize=10)
+    im = bx.imshow(np.abs(difference).max(axis=-1), cmap="magma", vmin=0)
+    fig.colorbar(im, ax=bx, fraction=0.046)
+    bx.set_title(f"|tiled − one pass|, max {np.abs(difference).max():.1e}", fontsize=10)
+    for a in (ax, bx):
+        a.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def table_rows(results) -> list:
+    """Rows (a list of dicts) from a results object as benchmarks save them: a list of dicts,
+    ``{"rows": [...]}``, or nested dicts such as ``{"styles": {name: {metric: value}}}``
+    (each level's keys become a column: ``group``, ``setting``)."""
+    if isinstance(results, dict) and "rows" in results:
+        results = results["rows"]
+    if isinstance(results, list):
+        if not all(isinstance(r, dict) for r in results):
+            raise ValueError("a results list must hold one dict per row")
+        return results
+    if not isinstance(results, dict):
+        raise ValueError(f"cannot make table rows from {type(results).__name__}")
+    rows = []
+    for key, value in results.items():
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            rows += [{"group": key, "setting": k, **v} for k, v in value.items()]
+        elif isinstance(value, dict):
+            rows.append({"setting": key, **value})
+        else:
+            rows.append({"setting": key, "value": value})
+    return rows
+
+
+def results_table(rows, columns=None, title=None, name="06_ablation"):
+    """Rows (see :func:`table_rows`) drawn as a table figure (numbers to 3 significant digits)."""
+    rows = table_rows(rows)
+    if not rows:
+        raise ValueError("results_table needs at least one row")
+    columns = list(columns or dict.fromkeys(k for r in rows for k in r))
+
+    def text(v):
+        return f"{v:.3g}" if isinstance(v, float) else json.dumps(v) if isinstance(v, (dict, list)) else str(v)
+
+    cells = [[text(r[c]) if c in r else "" for c in columns] for r in rows]
+    fig, ax = plt.subplots(figsize=(min(2.0 * len(columns), 16), 0.35 * len(rows) + 1.0))
+    ax.axis("off")
+    table = ax.table(cellText=cells, colLabels=columns, loc="center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    if title:
+        ax.set_title(title, fontsize=10)
     fig.tight_layout()
     save_figure(fig, name)
     return fig

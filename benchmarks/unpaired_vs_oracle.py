@@ -1,0 +1,120 @@
+"""Unpaired translators against a paired oracle, at the same wall-clock budget per method.
+
+For each style: the paired oracle (the course generator trained with L1 on pairs), the
+course recipe (unpaired), and on the hardest style also the peer recipe (the TensorFlow
+tutorial's CycleGAN configuration at the course's image size) and the course recipe
+without its adversarial term. All are scored on held-out test tiles against the ground
+truth S(x), beside the identity, histogram-matching and Reinhard baselines.
+gain = PSNR(method) - PSNR(input); ratio = gain / oracle gain.
+
+    python benchmarks/unpaired_vs_oracle.py --minutes 10          # about 60 CPU-minutes
+    python benchmarks/unpaired_vs_oracle.py --minutes 2 --styles toon,woodblock
+
+Methods run one at a time. The last line printed is one JSON object; a PSNR-vs-time
+figure is written to figures/05_unpaired_vs_oracle.png.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from gvr_helpers import unpaired  # noqa: E402
+from gvr_helpers.config import set_seed  # noqa: E402
+from gvr_helpers.metrics import psnr  # noqa: E402
+from gvr_helpers.styles import BASELINES, STYLES  # noqa: E402
+
+CROP, BATCH = 32, 8          # training crops and batch (test tiles are 64×64)
+
+
+def mean_psnr(outputs, truth) -> float:
+    return float(np.mean([psnr(o, t) for o, t in zip(outputs, truth)]))
+
+
+def baselines(data) -> dict:
+    reference = data.b[:64]
+    return {name: mean_psnr([fn(x, reference) for x in data.test_x], data.test_y) for name, fn in BASELINES.items()}
+
+
+def run_method(method: str, style: str, seconds: float, test, train) -> dict:
+    set_seed(0)
+    patch = STYLES[style].patch
+    if method == "oracle":
+        model, stream = unpaired.paired_oracle(patch=patch), unpaired.crop_stream(train.a, train.a_styled, BATCH, paired=True)
+    elif method == "peer":
+        model, stream = unpaired.peer_cyclegan(crop=CROP), unpaired.crop_stream(train.a, train.b, 1)
+    else:
+        model = unpaired.fast_recipe(patch=patch, adversarial=(method == "course"))
+        stream = unpaired.crop_stream(train.a, train.b, BATCH)
+    t = time.perf_counter()
+    result = unpaired.train_for(model, stream, seconds, data=test, every=200)
+    result["db"] = unpaired.test_psnr(model.generator, test)
+    print(f"  {style:10s} {method:7s} {result['steps']:6d} steps {result['seconds']:7.1f} s "
+          f"({time.perf_counter() - t:.0f} s with evaluation)  {result['db']:.2f} dB", flush=True)
+    return result
+
+
+def plot(curves: dict, identity: dict):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from gvr_helpers.plotting import save_figure
+
+    fig, axes = plt.subplots(1, len(curves), figsize=(5 * len(curves), 3.6), squeeze=False)
+    for ax, (style, methods) in zip(axes[0], curves.items()):
+        for method, points in methods.items():
+            pts = np.array(points)
+            ax.plot(pts[:, 0] / 60, pts[:, 2], marker=".", label=method)
+        ax.axhline(identity[style], color="grey", ls=":", label="input (identity)")
+        ax.set(title=style, xlabel="training time (min)", ylabel="test PSNR vs ground truth (dB)")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    save_figure(fig, "05_unpaired_vs_oracle")
+    return fig
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10.0, help="wall-clock training time per method")
+    parser.add_argument("--styles", default="toon,woodblock", help="comma-separated; the last is the hardest")
+    args = parser.parse_args(argv)
+    styles = [s.strip() for s in args.styles.split(",") if s.strip()]
+    unknown = [s for s in styles if s not in STYLES]
+    if not styles or unknown or args.minutes <= 0:
+        parser.error(f"need --minutes > 0 and styles from {sorted(STYLES)}; got {args.minutes}, {unknown or styles}")
+    seconds, hardest = args.minutes * 60, styles[-1]
+    out, curves, identity = {}, {}, {}
+    for style in styles:
+        test = unpaired.style_data(style, crop=64)
+        train = unpaired.style_data(style, crop=CROP, n_crops=2048)
+        identity[style] = mean_psnr(test.test_x, test.test_y)
+        base = baselines(test)
+        methods = ["oracle", "course"] + (["peer", "no_gan"] if style == hardest else [])
+        res = {m: run_method(m, style, seconds, test, train) for m in methods}
+        curves[style] = {m: r["curve"] for m, r in res.items()}
+        oracle_gain = res["oracle"]["db"] - identity[style]
+        ratio = (lambda db: (db - identity[style]) / oracle_gain if oracle_gain > 0 else float("nan"))
+        row = {"identity_db": identity[style], "oracle_db": res["oracle"]["db"], "course_db": res["course"]["db"],
+               "baseline_db": max(base.values()), "baselines": base, "course_ratio": ratio(res["course"]["db"]),
+               "course_steps": res["course"]["steps"], "oracle_steps": res["oracle"]["steps"],
+               "seconds": seconds}
+        if style == hardest:
+            row.update(peer_db=res["peer"]["db"], peer_ratio=ratio(res["peer"]["db"]), peer_steps=res["peer"]["steps"],
+                       no_gan_db=res["no_gan"]["db"])
+        out[style] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}
+        out[style]["baselines"] = {k: round(v, 3) for k, v in base.items()}
+        print(f"{style}: {json.dumps(out[style])}", flush=True)
+    plot(curves, identity)
+    print(json.dumps({"styles": out, "minutes_per_method": args.minutes, "hardest": hardest}))
+
+
+if __name__ == "__main__":
+    main()

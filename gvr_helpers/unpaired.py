@@ -1,0 +1,520 @@
+"""Unpaired image-to-image translation (steps 2–3 of the pipeline) that learns on a CPU.
+
+Three translators, each a ``keras.Model`` with a ``train_step``, trained with ``fit``
+and the callbacks of :mod:`gvr_helpers.train` (progress, history, snapshots,
+checkpoints/resume, NaN guard):
+
+* :class:`FastTranslator` — the course's recipe. One small residual generator G
+  (a few 3×3 and 1×1 convolutions added to the input, so it starts as the identity),
+  one spectrally normalised PatchGAN D whose receptive field matches the style's
+  patch size, and three helpers for G: a sliced-Wasserstein *colour* loss against the
+  style set (it hands G the palette), an identity loss on style images and a weak
+  content loss. The adversarial term then only has to teach strokes and edges.
+* :class:`CycleGAN` — Zhu et al. (2017) as in the TensorFlow tutorial: two generators,
+  two discriminators, cycle and identity losses and an image history buffer. Its
+  second generator F gives the inverse transfer F(G(a)) ≈ a.
+* :class:`PairedTranslator` — the *oracle*: the same generator trained with L1 on
+  pairs (x, S(x)). Unpaired methods cannot know the pairs; the oracle says how much
+  is learnable at all in the same time.
+
+Data (:func:`style_data`, :func:`crop_stream`) are in-memory tensors: on a 2-core CPU
+a per-step Python/numpy input pipeline costs as much as a small generator's step.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from . import losses as losses_mod
+from .models import Pad2D, build_discriminator, build_generator
+
+_INIT = keras.initializers.RandomNormal(0.0, 0.02)
+
+
+# ============================================================ data
+@dataclass(frozen=True)
+class StyleData:
+    """Crops for one style: unpaired pools A (photos) and B (styled *other* pixels), the pairs
+    only the oracle may see, and held-out test tiles with their ground truth S(x)."""
+
+    style: str
+    a: np.ndarray          # N×c×c×3 photo crops (domain A)
+    b: np.ndarray          # N×c×c×3 styled crops from regions disjoint from A's (domain B)
+    a_styled: np.ndarray   # S(a): the pairs, for the paired oracle only
+    test_x: np.ndarray     # test tiles from the bottom of every image, never trained on
+    test_y: np.ndarray     # S(test_x), the ground truth
+
+
+def style_data(style: str, crop: int = 64, size: int = 256, n_crops: int = 512, seed: int = 0,
+               test_fraction: float = 0.25) -> StyleData:
+    """Build :class:`StyleData` from the course's content photos, resized to ``size``×``size``.
+
+    Each photo's top ``1 - test_fraction`` is for training: its left half feeds domain A,
+    its right half is styled and feeds domain B, so A and B never share a pixel (no pairs).
+    The bottom part is cut into ``crop``×``crop`` test tiles. ``n_crops`` random crops
+    (with left-right flips) are drawn per domain.
+    """
+    from .data import content_images, split_regions, test_tiles
+    from .styles import STYLES, apply_style
+
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; choose one of {sorted(STYLES)}")
+    if not isinstance(crop, int) or crop < 8 or crop > size // 2:
+        raise ValueError(f"crop must be an int between 8 and size/2 = {size // 2}, got {crop!r}")
+    images = content_images(size)
+    rng = np.random.default_rng(seed)
+    align = 4 if style == "pixel_art" else 1
+    a_src, b_src = [], []
+    for x in images:
+        top = split_regions(x, test_fraction)[0]
+        half = (top.shape[1] // 2) // align * align
+        a_src.append((top[:, :half], apply_style(style, top[:, :half])))
+        b_src.append(apply_style(style, top[:, half:]))
+
+    def crops(sources, n, paired):
+        out, out2 = [], []
+        for i in range(n):
+            src = sources[rng.integers(len(sources))]
+            img = src[0] if paired else src
+            h, w = img.shape[:2]
+            t = rng.integers((h - crop) // align + 1) * align
+            l = rng.integers((w - crop) // align + 1) * align
+            flip = rng.random() < 0.5 and align == 1
+            for arr, dst in ((img, out), (src[1], out2)) if paired else ((img, out),):
+                c = arr[t:t + crop, l:l + crop]
+                dst.append(c[:, ::-1] if flip else c)
+        return (np.stack(out).astype(np.float32), np.stack(out2).astype(np.float32)) if paired \
+            else np.stack(out).astype(np.float32)
+
+    a, a_styled = crops(a_src, n_crops, paired=True)
+    b = crops(b_src, n_crops, paired=False)
+    test_x = test_tiles(images, crop, test_fraction)
+    return StyleData(style, a, b, a_styled, test_x, apply_style(style, test_x).astype(np.float32))
+
+
+def crop_stream(first, second, batch_size: int = 16, seed: int = 0, start_step: int = 0,
+                paired: bool = False) -> tf.data.Dataset:
+    """An endless stream of batches ``(x, y)`` drawn from two in-memory crop pools.
+
+    Batch ``s`` is a pure function of ``(seed, s)`` (stateless random indices), so a run
+    resumed at ``start_step`` sees the batches it would have seen. Unpaired: x and y use
+    independent indices; ``paired=True``: the same ones (for the oracle).
+    """
+    first, second = np.asarray(first, np.float32), np.asarray(second, np.float32)
+    for name, arr in (("first", first), ("second", second)):
+        if arr.ndim != 4 or arr.shape[-1] != 3 or len(arr) < 1:
+            raise ValueError(f"{name} pool must be N×H×W×3 with N >= 1, got shape {arr.shape}")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} pool contains NaN or inf")
+    if paired and len(first) != len(second):
+        raise ValueError(f"paired pools must have the same length, got {len(first)} and {len(second)}")
+    x_table, y_table = tf.constant(first), tf.constant(second)
+    seed_t = tf.constant(int(seed), tf.int64)
+
+    def batch_at(step):
+        i = tf.random.stateless_uniform([batch_size], tf.stack([seed_t, step]), maxval=len(first), dtype=tf.int64)
+        j = i if paired else tf.random.stateless_uniform(
+            [batch_size], tf.stack([seed_t + 7919, step]), maxval=len(second), dtype=tf.int64)
+        return tf.gather(x_table, i), tf.gather(y_table, j)
+
+    return tf.data.Dataset.counter(start=int(start_step)).map(batch_at).prefetch(2)
+
+
+# ============================================================ models
+def residual_translator(filters: int = 16, depth: int = 5, kernel: int = 3, pointwise: int = 2,
+                        name: str = "residual_translator") -> keras.Model:
+    """A small fully convolutional translator: output = clip(x + Δ(x), 0, 1).
+
+    Δ is ``depth`` reflect-padded ``kernel``×``kernel`` convolutions of ``filters`` channels
+    (receptive field 1 + depth·(kernel − 1) pixels: the *where* of a style, e.g. outlines),
+    then ``pointwise`` 1×1 convolutions of 2·``filters`` channels (a per-pixel network: the
+    *what*, e.g. snapping colours to a palette), then a 1×1 convolution to RGB initialised
+    at zero, so training starts from the identity (a translator that does no harm) and
+    learns only the change a style makes. No down-sampling and no normalisation: cheap
+    enough to take many steps a minute on a CPU.
+    """
+    for label, v, least in (("filters", filters, 1), ("depth", depth, 1), ("kernel", kernel, 1),
+                            ("pointwise", pointwise, 0)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < least:
+            raise ValueError(f"{label} must be an integer >= {least}, got {v!r}")
+    inputs = keras.Input((None, None, 3), name="image")
+    x = layers.Rescaling(2.0, offset=-1.0)(inputs)
+    p = (kernel - 1) // 2, kernel // 2
+    for _ in range(depth):
+        x = Pad2D((p, p), "reflect")(x)
+        x = layers.Conv2D(filters, kernel, padding="valid", activation="relu")(x)
+    for _ in range(pointwise):
+        x = layers.Conv2D(2 * filters, 1, activation="relu")(x)
+    delta = layers.Conv2D(3, 1, kernel_initializer="zeros", name="delta")(x)
+    out = layers.Add()([inputs, delta])
+    out = layers.ReLU(max_value=1.0, name="clip_0_1")(out)
+    return keras.Model(inputs, out, name=name)
+
+
+def sliced_wasserstein_colours(x, y, n_projections: int = 16, n_samples: int = 1024, seed=None):
+    """Sliced Wasserstein distance between the colour distributions of two image batches.
+
+    Both batches' pixels are treated as point clouds in RGB; each random unit direction
+    projects ``n_samples`` pixels of each to 1-D, where the optimal transport cost is the
+    mean squared gap between the sorted projections. Differentiable in ``x``: it pulls G's
+    colours towards the style set's palette, regardless of where in the image they are.
+    (Pixels are sampled with replacement and sorted along the last axis: sorting is the
+    cost of this loss on a CPU.)
+    """
+    px = tf.reshape(tf.cast(x, tf.float32), [-1, 3])
+    py = tf.reshape(tf.cast(y, tf.float32), [-1, 3])
+    nx, ny = tf.shape(px)[0], tf.shape(py)[0]
+    if seed is None:
+        ix = tf.random.uniform([n_samples], 0, nx, dtype=tf.int32)
+        iy = tf.random.uniform([n_samples], 0, ny, dtype=tf.int32)
+        dirs = tf.random.normal([n_projections, 3])
+    else:
+        ix = tf.random.stateless_uniform([n_samples], [seed, 1], 0, nx, dtype=tf.int32)
+        iy = tf.random.stateless_uniform([n_samples], [seed, 2], 0, ny, dtype=tf.int32)
+        dirs = tf.random.stateless_normal([n_projections, 3], [seed, 3])
+    dirs = dirs / tf.norm(dirs, axis=1, keepdims=True)
+    proj_x = tf.sort(tf.matmul(dirs, tf.gather(px, ix), transpose_b=True), axis=-1)
+    proj_y = tf.sort(tf.matmul(dirs, tf.gather(py, iy), transpose_b=True), axis=-1)
+    return tf.reduce_mean(tf.square(proj_x - proj_y))
+
+
+def colour_preserving_augment() -> callable:
+    """Differentiable augmentation for D that moves pixels but never changes their colours:
+    a random left-right flip and a random multiple of 90° rotation of the whole batch
+    (real and fake batches get independent draws). Brightness/contrast jitter, the usual
+    DiffAugment, would teach D to ignore exactly the palette a style is made of."""
+
+    def augment(x):
+        x = tf.cond(tf.random.uniform([]) < 0.5, lambda: x[:, :, ::-1], lambda: x)
+        return tf.image.rot90(x, tf.random.uniform([], 0, 4, dtype=tf.int32))
+    return augment
+
+
+def _adam(lr, beta_1=0.5):
+    return keras.optimizers.Adam(lr, beta_1=beta_1)
+
+
+class _Translator(keras.Model):
+    """Shared plumbing: ``model(x)`` = G(x), Mean trackers, replica-scaled gradients."""
+
+    def call(self, x, training=False):
+        return self.generator(x, training=training)
+
+    @property
+    def metrics(self):
+        return list(getattr(self, "trackers", {}).values())
+
+    def _track(self, values: dict) -> dict:
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    @staticmethod
+    def _apply(optimizer, tape, loss, variables):
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        grads = tape.gradient(loss, variables)  # each replica's mean loss counts 1/replicas
+        optimizer.apply_gradients(zip([g / replicas for g in grads], variables))
+
+    def translate(self, images, batch_size: int = 32) -> np.ndarray:
+        """G on a batch of images (inference), as a numpy array in [0, 1]."""
+        return translate(self.generator, images, batch_size)
+
+
+def translate(generator, images, batch_size: int = 32) -> np.ndarray:
+    """Run a translator over an N×H×W×3 array in batches (inference), clipped to [0, 1]."""
+    images = np.asarray(images, np.float32)
+    out = [keras.ops.convert_to_numpy(generator(images[i:i + batch_size], training=False))
+           for i in range(0, len(images), batch_size)]
+    return np.clip(np.concatenate(out), 0, 1)
+
+
+class PairedTranslator(_Translator):
+    """The oracle: G trained with L1 on pairs (x, S(x)); data ``(x, y)`` with y = S(x)."""
+
+    def __init__(self, generator: keras.Model, name: str = "paired_translator", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.generator = generator
+
+    def compile(self, learning_rate: float = 1e-3, **kwargs):
+        super().compile(**kwargs)
+        self.g_optimizer = keras.optimizers.Adam(learning_rate)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.trackers = {"l1": keras.metrics.Mean(name="l1")}
+
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            l1 = tf.reduce_mean(tf.abs(self.generator(x, training=True) - y))
+        self._apply(self.g_optimizer, tape, l1, self.generator.trainable_variables)
+        return self._track({"l1": l1})
+
+
+class FastTranslator(_Translator):
+    """The course's unpaired recipe (one G, one D, no cycle); data ``(a, b)``, unpaired batches.
+
+    G's loss = adversarial + ``colour_weight``·SWD(G(a), b) + ``identity_weight``·|G(b) − b|
+    + ``content_weight``·|G(a) − a|. With ``adversarial_weight=0`` it is the no-GAN ablation.
+    """
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, name: str = "fast_translator",
+                 **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.generator, self.discriminator = generator, discriminator
+
+    def compile(self, loss: str = "least_squares", g_learning_rate: float = 1e-3, d_learning_rate: float = 2e-4,
+                adversarial_weight: float = 1.0, colour_weight: float = 10.0, identity_weight: float = 1.0,
+                content_weight: float = 0.5, r1_weight: float = 0.0, augment=None, **kwargs):
+        super().compile(**kwargs)
+        weights = dict(adversarial_weight=adversarial_weight, colour_weight=colour_weight,
+                       identity_weight=identity_weight, content_weight=content_weight, r1_weight=r1_weight)
+        for label, v in weights.items():
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+                raise ValueError(f"{label} must be a finite number >= 0, got {v!r}")
+        self.gan_loss = losses_mod.get_gan_loss(loss)
+        self.weights_ = {k: float(v) for k, v in weights.items()}
+        self.augment = augment
+        self.g_optimizer = _adam(g_learning_rate, 0.5)
+        self.d_optimizer = _adam(d_learning_rate, 0.5)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        names = ["g_loss", "colour", "identity", "content"]
+        if self.weights_["adversarial_weight"]:
+            names += ["d_loss", "g_adv"]
+        self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
+
+    def _d_in(self, x):
+        return self.augment(x) if self.augment is not None else x
+
+    def train_step(self, data):
+        a, b = data
+        w = self.weights_
+        adversarial = w["adversarial_weight"] > 0
+        values = {}
+        with tf.GradientTape() as tape:
+            fake = self.generator(a, training=True)
+            colour = sliced_wasserstein_colours(fake, b)
+            identity = losses_mod.identity_loss(b, self.generator(b, training=True)) if w["identity_weight"] \
+                else tf.constant(0.0)
+            content = tf.reduce_mean(tf.abs(fake - a))
+            g_loss = w["colour_weight"] * colour + w["identity_weight"] * identity + w["content_weight"] * content
+            if adversarial:
+                g_adv = self.gan_loss.g_loss(self.discriminator(self._d_in(fake), training=True))
+                g_loss = g_loss + w["adversarial_weight"] * g_adv
+                values["g_adv"] = g_adv
+        self._apply(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
+        if adversarial:
+            with tf.GradientTape() as tape:
+                real_in = self._d_in(b)
+                d_loss = self.gan_loss.d_loss(self.discriminator(real_in, training=True),
+                                              self.discriminator(self._d_in(tf.stop_gradient(fake)), training=True))
+                total = d_loss
+                if w["r1_weight"]:
+                    total = total + 0.5 * w["r1_weight"] * losses_mod.r1_penalty(self.discriminator, real_in)
+            self._apply(self.d_optimizer, tape, total, self.discriminator.trainable_variables)
+            values["d_loss"] = d_loss
+        values.update(g_loss=g_loss, colour=colour, identity=identity, content=content)
+        return self._track(values)
+
+
+class ImageHistory(keras.layers.Layer):
+    """CycleGAN's image history buffer (Shrivastava et al. 2017), in the graph.
+
+    D is shown, for each fake image, with probability ½ that image and otherwise one from
+    the last ``size`` generated images (which is then replaced by the new one), so D does
+    not forget what G produced a few steps ago. Holds a fixed ``size``×H×W×3 variable.
+    """
+
+    def __init__(self, size: int = 50, image_shape=(64, 64, 3), **kwargs):
+        super().__init__(**kwargs)
+        self.size, self.image_shape = int(size), tuple(image_shape)
+        self.pool = self.add_weight(shape=(self.size, *self.image_shape), initializer="zeros",
+                                    trainable=False, name="pool")
+        self.count = self.add_weight(shape=(), initializer="zeros", dtype="int32", trainable=False, name="count")
+
+    def call(self, images):
+        n = tf.shape(images)[0]
+        filled = tf.minimum(self.count, self.size)
+        slot = tf.random.uniform([n], 0, self.size, dtype=tf.int32)
+        use_old = (tf.random.uniform([n]) < 0.5) & (slot < filled)
+        old = tf.gather(self.pool, slot)
+        shown = tf.where(use_old[:, None, None, None], old, images)
+        # Store the new images: in free slots while filling, else in the slot of the old image shown.
+        target = tf.where(self.count + tf.range(n) < self.size, (self.count + tf.range(n)) % self.size, slot)
+        keep = tf.where((self.count + tf.range(n) < self.size) | use_old)[:, 0]
+        self.pool.assign(tf.tensor_scatter_nd_update(self.pool, tf.gather(target, keep)[:, None],
+                                                     tf.gather(images, keep)))
+        self.count.assign_add(n)
+        return shown
+
+
+class CycleGAN(_Translator):
+    """CycleGAN: G: A→B, F: B→A, D_B judges G(a), D_A judges F(b); data ``(a, b)``.
+
+    Losses as in the TensorFlow tutorial: adversarial (``loss``, default the BCE
+    non-saturating one), cycle λ·(|F(G(a)) − a| + |G(F(b)) − b|) and identity
+    ``identity``·λ·(|G(b) − b| + |F(a) − a|); D sees fakes through :class:`ImageHistory`.
+    """
+
+    def __init__(self, generator: keras.Model, inverse: keras.Model, discriminator_b: keras.Model,
+                 discriminator_a: keras.Model, crop: int = 64, pool_size: int = 50, name: str = "cyclegan",
+                 **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.generator, self.inverse = generator, inverse
+        self.discriminator_b, self.discriminator_a = discriminator_b, discriminator_a
+        self.history_b = ImageHistory(pool_size, (crop, crop, 3), name="history_b")
+        self.history_a = ImageHistory(pool_size, (crop, crop, 3), name="history_a")
+
+    def compile(self, loss: str = "nonsaturating", cycle_weight: float = 10.0, identity: float = 0.5,
+                g_learning_rate: float = 2e-4, d_learning_rate: float = 2e-4, beta_1: float = 0.5, **kwargs):
+        super().compile(**kwargs)
+        for label, v in (("cycle_weight", cycle_weight), ("identity", identity)):
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+                raise ValueError(f"{label} must be a finite number >= 0, got {v!r}")
+        self.gan_loss = losses_mod.get_gan_loss(loss)
+        self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity) * float(cycle_weight)
+        self.g_optimizer = _adam(g_learning_rate, beta_1)
+        self.d_optimizer = _adam(d_learning_rate, beta_1)
+        self.g_optimizer.build(self.generator.trainable_variables + self.inverse.trainable_variables)
+        self.d_optimizer.build(self.discriminator_b.trainable_variables + self.discriminator_a.trainable_variables)
+        self.trackers = {n: keras.metrics.Mean(name=n) for n in ("g_loss", "d_loss", "cycle", "identity")}
+
+    def train_step(self, data):
+        a, b = data
+        g_vars = self.generator.trainable_variables + self.inverse.trainable_variables
+        d_vars = self.discriminator_b.trainable_variables + self.discriminator_a.trainable_variables
+        with tf.GradientTape() as tape:
+            fake_b, fake_a = self.generator(a, training=True), self.inverse(b, training=True)
+            cycle = (losses_mod.cycle_loss(a, self.inverse(fake_b, training=True))
+                     + losses_mod.cycle_loss(b, self.generator(fake_a, training=True)))
+            identity = (losses_mod.identity_loss(b, self.generator(b, training=True))
+                        + losses_mod.identity_loss(a, self.inverse(a, training=True))) if self.identity_weight \
+                else tf.constant(0.0)
+            adv = (self.gan_loss.g_loss(self.discriminator_b(fake_b, training=True))
+                   + self.gan_loss.g_loss(self.discriminator_a(fake_a, training=True)))
+            g_loss = adv + self.cycle_weight * cycle + self.identity_weight * identity
+        self._apply(self.g_optimizer, tape, g_loss, g_vars)
+        shown_b, shown_a = self.history_b(tf.stop_gradient(fake_b)), self.history_a(tf.stop_gradient(fake_a))
+        with tf.GradientTape() as tape:
+            d_loss = 0.5 * (self.gan_loss.d_loss(self.discriminator_b(b, training=True),
+                                                 self.discriminator_b(shown_b, training=True))
+                            + self.gan_loss.d_loss(self.discriminator_a(a, training=True),
+                                                   self.discriminator_a(shown_a, training=True)))
+        self._apply(self.d_optimizer, tape, d_loss, d_vars)
+        return self._track({"g_loss": g_loss, "d_loss": d_loss, "cycle": cycle, "identity": identity})
+
+
+# ============================================================ recipes
+def fast_recipe(patch: int = 11, filters: int = 16, depth: int | None = None, adversarial: bool = True,
+                d_filters: int = 16,
+                **compile_options) -> FastTranslator:
+    """The course's recipe, compiled: G's receptive field ≥ the style's ``patch``, D a spectrally
+    normalised PatchGAN of receptive field 16 px (34 for patches above 16), colour-preserving
+    augmentation for D, LSGAN loss. ``adversarial=False`` gives the no-GAN ablation."""
+    depth = depth or max(2, math.ceil((patch - 1) / 2))
+    g = residual_translator(filters=filters, depth=depth)
+    d = build_discriminator("patchgan", filters=d_filters, receptive_field=16 if patch <= 16 else 34,
+                            norm="none", spectral_norm=True)
+    model = FastTranslator(g, d)
+    options = dict(augment=colour_preserving_augment())
+    options.update(compile_options)
+    if not adversarial:
+        options["adversarial_weight"] = 0.0
+    model.compile(**options)
+    return model
+
+
+def peer_cyclegan(crop: int = 64, filters: int = 32, n_blocks: int = 6) -> CycleGAN:
+    """The TensorFlow tutorial's CycleGAN configuration at the course's image size: instance-norm
+    generators, 70-px PatchGANs, BCE loss, λ = 10, identity 0.5·λ, Adam 2e-4/β₁ 0.5, batch 1."""
+    gens = [build_generator("resnet", filters=filters, n_blocks=n_blocks, n_down=2) for _ in range(2)]
+    discs = [build_discriminator("patchgan", filters=filters, n_layers=3) for _ in range(2)]
+    model = CycleGAN(gens[0], gens[1], discs[0], discs[1], crop=crop)
+    model.compile()
+    return model
+
+
+def paired_oracle(patch: int = 11, filters: int = 16, depth: int | None = None,
+                  learning_rate: float = 1e-3) -> PairedTranslator:
+    """The oracle: the course's generator trained with paired L1."""
+    depth = depth or max(2, math.ceil((patch - 1) / 2))
+    model = PairedTranslator(residual_translator(filters=filters, depth=depth))
+    model.compile(learning_rate=learning_rate)
+    return model
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stops ``fit`` once ``seconds`` of training time have passed (checked after every step),
+    so methods can be compared at the same training time rather than the same step count.
+    Time spent in evaluation callbacks can be left out by adding it to ``paused``."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        if not (isinstance(seconds, (int, float)) and seconds > 0):
+            raise ValueError(f"seconds must be a number > 0, got {seconds!r}")
+        self.seconds, self.start, self.steps, self.paused = float(seconds), None, 0, 0.0
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.elapsed >= self.seconds:
+            self.model.stop_training = True
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start - self.paused if self.start is not None else 0.0
+
+
+class PSNRCurve(keras.callbacks.Callback):
+    """Test PSNR against the ground truth every ``every`` steps: the learning curve in dB over
+    training time (its own evaluation time is excluded from ``budget``)."""
+
+    def __init__(self, data: "StyleData", budget: TimeBudget, every: int = 100):
+        super().__init__()
+        self.data, self.budget, self.every = data, budget, max(1, int(every))
+        self.points: list[tuple[float, int, float]] = []  # (seconds, steps, dB)
+
+    def record(self):
+        t = time.perf_counter()
+        self.points.append((round(self.budget.elapsed, 2), self.budget.steps, test_psnr(self.model.generator, self.data)))
+        self.budget.paused += time.perf_counter() - t
+
+    def on_train_begin(self, logs=None):
+        self.record()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.budget.steps % self.every == 0:
+            self.record()
+
+    def on_train_end(self, logs=None):
+        if self.points[-1][1] != self.budget.steps:
+            self.record()
+
+
+def train_for(model: keras.Model, stream, seconds: float, data: "StyleData | None" = None,
+              every: int = 100, callbacks=()) -> dict:
+    """Train ``model`` on ``stream`` for ``seconds`` of wall-clock time; with ``data``, also
+    trace the test PSNR every ``every`` steps. Returns steps, seconds and the curve."""
+    budget = TimeBudget(seconds)
+    cbs = [budget] + ([PSNRCurve(data, budget, every)] if data is not None else []) + list(callbacks)
+    model.fit(stream, epochs=1, steps_per_epoch=10 ** 9, verbose=0, callbacks=cbs)
+    curve = cbs[1].points if data is not None else []
+    return {"steps": budget.steps, "seconds": round(budget.elapsed, 2), "curve": curve}
+
+
+def test_psnr(generator, data: StyleData) -> float:
+    """Mean PSNR (dB) of G(test_x) against the ground truth S(test_x)."""
+    from .metrics import psnr
+
+    out = translate(generator, data.test_x)
+    return float(np.mean([psnr(o, y) for o, y in zip(out, data.test_y)]))
+
+
+test_psnr.__test__ = False

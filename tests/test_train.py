@@ -1,0 +1,180 @@
+"""The GAN training loop: fit, determinism, resume, NaN guard, exports, MirroredStrategy."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gvr_helpers import config, metrics, models, train
+
+DATA = metrics.sample_ring(512, std=0.05, seed=0)
+
+
+def small_gan(seed=0, **compile_kw):
+    config.set_seed(seed)
+    g = models.build_generator("mlp", noise_dim=2, data_dim=2, hidden=16, depth=1)
+    d = models.build_discriminator("mlp", data_dim=2, hidden=16, depth=1)
+    gan = train.GAN(g, d)
+    gan.compile(**compile_kw)
+    return gan
+
+
+def weights(model):
+    return [np.array(w) for w in model.get_weights()]
+
+
+def test_fit_returns_a_history_of_losses_per_step_and_epoch():
+    gan = small_gan(loss="hinge", r1_weight=1.0, d_steps=2)
+    history = train.train_gans(gan, DATA, epochs=2, batch_size=32, steps_per_epoch=5, progress=False)
+    assert len(history.epochs) == 2 and len(history.steps) == 10
+    assert {"d_loss", "g_loss", "d_real", "d_fake", "r1"} <= set(history.epochs[-1])
+    assert np.all(np.isfinite(history.series("d_loss")))
+    assert gan.sample(7).shape == (7, 2)
+
+
+def test_two_seeded_runs_give_identical_losses_and_different_seeds_do_not():
+    runs = []
+    for seed in (3, 3, 4):
+        gan = small_gan(seed)
+        h = train.train_gans(gan, DATA, epochs=1, batch_size=32, steps_per_epoch=6, progress=False, seed=seed)
+        runs.append(h.series("g_loss", per="step"))
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+
+
+def test_an_interrupted_run_resumes_from_its_last_finished_epoch(tmp_path):
+    straight = small_gan()
+    train.train_gans(straight, DATA, epochs=4, batch_size=32, steps_per_epoch=3, progress=False)
+
+    class Crash(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if self.model.optimizer_steps() >= 2 * 3 + 2:  # in the middle of the third epoch
+                raise KeyboardInterrupt
+
+    first = small_gan()
+    first.optimizer_steps = lambda: int(first.g_optimizer.iterations.numpy())
+    with pytest.raises(KeyboardInterrupt):
+        train.train_gans(first, DATA, epochs=4, batch_size=32, steps_per_epoch=3, progress=False,
+                         checkpoint_dir=tmp_path, callbacks=[Crash()])
+    assert tf.train.latest_checkpoint(str(tmp_path)).endswith("ckpt-2")
+    saved = json.loads((tmp_path / "history.json").read_text())
+    assert [e["epoch"] for e in saved["epochs"]] == [0, 1]
+
+    resumed = small_gan(seed=99)  # different initial weights: everything must come from the checkpoint
+    history = train.train_gans(resumed, DATA, epochs=4, batch_size=32, steps_per_epoch=3, progress=False,
+                               checkpoint_dir=tmp_path)
+    assert [e["epoch"] for e in history.epochs] == [0, 1, 2, 3]
+    assert int(resumed.g_optimizer.iterations.numpy()) == 12
+    for a, b in zip(weights(straight), weights(resumed)):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    # A finished run is not trained again.
+    again = train.train_gans(resumed, DATA, epochs=4, batch_size=32, steps_per_epoch=3, progress=False,
+                             checkpoint_dir=tmp_path)
+    assert len(again.epochs) == 4 and int(resumed.g_optimizer.iterations.numpy()) == 12
+
+
+def test_nan_guard_stops_with_a_clear_message_and_keeps_the_last_good_checkpoint(tmp_path):
+    class Poison(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 1:
+                w = self.model.discriminator.layers[-1]
+                w.kernel.assign(np.full(w.kernel.shape, np.nan, np.float32))
+
+    gan = small_gan()
+    with pytest.raises(train.TrainingDivergedError, match=r"diverged at epoch 2, step 1: .*d_loss=nan.*ckpt-1"):
+        train.train_gans(gan, DATA, epochs=3, batch_size=32, steps_per_epoch=4, progress=False,
+                         checkpoint_dir=tmp_path, callbacks=[Poison()])
+    assert tf.train.latest_checkpoint(str(tmp_path)).endswith("ckpt-1")
+    assert all(np.all(np.isfinite(w)) for w in weights(gan))  # the good checkpoint was restored
+
+
+def test_exported_generator_loads_in_safe_mode_and_snapshots_are_written(tmp_path):
+    gan = small_gan()
+    snaps = train.Snapshots(lambda m: np.full((4, 8, 8, 3), 0.5, np.float32), directory=tmp_path / "snaps")
+    history = train.train_gans(gan, DATA, epochs=2, batch_size=32, steps_per_epoch=2, progress=True,
+                               checkpoint_dir=tmp_path, export=["generator"], callbacks=[snaps])
+    loaded = keras.saving.load_model(tmp_path / "generator.keras", safe_mode=True)
+    z = np.random.default_rng(0).normal(size=(5, 2)).astype(np.float32)
+    np.testing.assert_allclose(loaded(z), gan.generator(z), rtol=1e-6)
+    assert [e for e, _ in snaps.frames] == [1, 2]
+    assert sorted(p.name for p in (tmp_path / "snaps").iterdir()) == ["snapshot_0001.png", "snapshot_0002.png"]
+    assert not list(tmp_path.glob("*.tmp*"))
+    fig = history.plot(name="test_loss_history")
+    assert len(fig.axes) >= 1
+
+
+def test_bad_arguments_get_clear_errors():
+    with pytest.raises(ValueError, match="d_steps"):
+        small_gan(d_steps=0)
+    with pytest.raises(ValueError, match="r1_weight"):
+        small_gan(r1_weight=-1)
+    with pytest.raises(ValueError, match="unknown GAN loss"):
+        small_gan(loss="wasserstein9")
+    g = models.build_generator("mlp", noise_dim=2, data_dim=2)
+    with pytest.raises(ValueError, match="compile the GAN first"):
+        train.train_gans(train.GAN(g, models.build_discriminator("mlp", data_dim=2)), DATA, epochs=1)
+    with pytest.raises(TypeError, match="keras.Model"):
+        train.GAN(g, "not a model")
+    bad = DATA.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        train.make_dataset(bad, (2,), batch_size=8)
+    with pytest.raises(ValueError, match="at least batch_size"):
+        train.make_dataset(DATA[:4], (2,), batch_size=8)
+
+
+def test_diff_augment_keeps_shape_and_passes_gradients():
+    x = tf.constant(np.random.default_rng(0).uniform(size=(3, 16, 16, 3)).astype(np.float32))
+    identity = train.diff_augment(translation=0, brightness=0, contrast=0)
+    np.testing.assert_allclose(identity(x), x, atol=1e-6)
+    aug = train.diff_augment()
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = aug(x)
+        total = tf.reduce_sum(y)
+    assert y.shape == x.shape
+    grad = tape.gradient(total, x)
+    assert grad is not None and float(tf.reduce_sum(tf.abs(grad))) > 0
+    shifted = train.diff_augment(translation=0.25, brightness=0, contrast=0)(x)
+    assert not np.allclose(shifted, x)  # some sample moved (P(no shift for all 3) is tiny)
+
+
+MIRRORED = textwrap.dedent("""
+    import json, numpy as np, tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    from gvr_helpers import config, metrics, models, train
+
+    def run(strategy):
+        config.set_seed(0)
+        with strategy.scope():
+            g = models.build_generator("mlp", noise_dim=2, data_dim=2, hidden=16, depth=1)
+            d = models.build_discriminator("mlp", data_dim=2, hidden=16, depth=1)
+            gan = train.GAN(g, d)
+            gan.compile(loss="nonsaturating", r1_weight=1.0)
+        h = train.train_gans(gan, metrics.sample_ring(256, seed=0), epochs=1, batch_size=32,
+                             steps_per_epoch=1, progress=False)
+        return h.epochs[0], [w.tolist() for w in g.get_weights()], strategy.num_replicas_in_sync
+
+    single = run(tf.distribute.get_strategy())
+    mirrored = run(tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
+    print(json.dumps({"single": single, "mirrored": mirrored}))
+""")
+
+
+def test_mirrored_strategy_on_two_logical_cpus_matches_one_device():
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    out = subprocess.run([sys.executable, "-c", MIRRORED], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    (loss1, w1, n1), (loss2, w2, n2) = result["single"], result["mirrored"]
+    assert (n1, n2) == (1, 2)
+    for key in ("d_loss", "g_loss", "r1", "d_real", "d_fake"):
+        assert loss2[key] == pytest.approx(loss1[key], rel=1e-5, abs=1e-6), key
+    for a, b in zip(w1, w2):
+        np.testing.assert_allclose(np.array(b), np.array(a), rtol=1e-5, atol=1e-6)

@@ -1,0 +1,164 @@
+"""Unpaired translators: shapes, losses that go down, resume, NaN guard, safe-mode saving, inverse transfer."""
+import math
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gvr_helpers import train, transfer, unpaired
+
+
+@pytest.fixture(scope="module")
+def toon():
+    return unpaired.style_data("toon", crop=16, size=96, n_crops=32)
+
+
+def test_style_data_splits_and_ground_truth(toon):
+    from gvr_helpers.styles import apply_style
+
+    assert toon.a.shape == toon.b.shape == toon.a_styled.shape == (32, 16, 16, 3)
+    assert toon.test_x.shape == toon.test_y.shape and len(toon.test_x) >= 8
+    np.testing.assert_allclose(toon.test_y[0], apply_style("toon", toon.test_x[0]), atol=1e-6)
+    # Domain B really is styled (few distinct colours), domain A is not.
+    assert len(np.unique(toon.b.reshape(-1, 3).round(3), axis=0)) < len(np.unique(toon.a.reshape(-1, 3).round(3), axis=0))
+    with pytest.raises(ValueError, match="unknown style"):
+        unpaired.style_data("cubism")
+    with pytest.raises(ValueError, match="crop"):
+        unpaired.style_data("toon", crop=200, size=256)
+
+
+def test_crop_stream_is_a_function_of_the_step(toon):
+    first = [np.asarray(x) for x in next(iter(unpaired.crop_stream(toon.a, toon.b, 4, seed=3, start_step=5)))]
+    it = iter(unpaired.crop_stream(toon.a, toon.b, 4, seed=3))
+    for _ in range(5):
+        next(it)
+    again = [np.asarray(x) for x in next(it)]
+    for u, v in zip(first, again):
+        np.testing.assert_array_equal(u, v)
+    x, y = (np.asarray(t) for t in next(iter(unpaired.crop_stream(toon.a, toon.a_styled, 4, paired=True))))
+    for xi, yi in zip(x, y):  # paired batches are really pairs: y = S(x) for the same crop
+        idx = int(np.argmin(np.abs(toon.a - xi).sum(axis=(1, 2, 3))))
+        np.testing.assert_array_equal(yi, toon.a_styled[idx])
+    with pytest.raises(ValueError, match="NaN"):
+        unpaired.crop_stream(np.full((2, 8, 8, 3), np.nan), toon.b)
+    with pytest.raises(ValueError, match="N×H×W×3"):
+        unpaired.crop_stream(np.zeros((8, 8, 3)), toon.b)
+
+
+def test_residual_translator_starts_as_identity_and_keeps_shape():
+    g = unpaired.residual_translator(filters=8, depth=3)
+    x = np.random.default_rng(0).random((2, 24, 40, 3)).astype(np.float32)
+    y = keras.ops.convert_to_numpy(g(x))
+    assert y.shape == x.shape
+    np.testing.assert_allclose(y, x, atol=1e-6)  # zero-initialised Δ: no harm before training
+    with pytest.raises(ValueError, match="depth"):
+        unpaired.residual_translator(depth=0)
+
+
+def test_sliced_wasserstein_is_zero_for_equal_colours_and_grows_with_a_shift():
+    x = tf.random.stateless_uniform([2, 16, 16, 3], [1, 2])
+    swd = lambda u, v: float(unpaired.sliced_wasserstein_colours(u, v, n_samples=16384, seed=4))  # noqa: E731
+    same, near, far = swd(x, tf.reverse(x, [1])), swd(x, x + 0.05), swd(x, x + 0.3)
+    assert same < 0.2 * near and near < 0.1 * far  # pixels sampled with replacement: "same" is noise only
+
+
+def test_colour_preserving_augment_keeps_the_colour_set():
+    x = tf.random.stateless_uniform([3, 16, 16, 3], [5, 6])
+    y = unpaired.colour_preserving_augment()(x)
+    np.testing.assert_allclose(np.sort(np.asarray(x).reshape(3, -1), axis=1).sum(0),
+                               np.sort(np.asarray(y).reshape(3, -1), axis=1).sum(0), atol=1e-5)
+
+
+def _fit(model, stream, steps, callbacks=()):
+    return model.fit(stream, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=list(callbacks))
+
+
+def test_fast_translator_trains_and_its_colour_loss_falls(toon):
+    keras.utils.set_random_seed(0)
+    model = unpaired.fast_recipe(patch=5, filters=8)
+    stream = unpaired.crop_stream(toon.a, toon.b, 8)
+    hist = train.LossHistory()
+    model.fit(stream, epochs=4, steps_per_epoch=15, verbose=0, callbacks=[hist])
+    colour = hist.series("colour")
+    assert colour[-1] < colour[0]
+    assert set(hist.epochs[-1]) >= {"g_loss", "d_loss", "colour", "identity", "content", "g_adv"}
+    out = model.translate(toon.test_x[:3])
+    assert out.shape == toon.test_x[:3].shape and out.min() >= 0 and out.max() <= 1
+
+
+def test_no_gan_ablation_has_no_discriminator_term(toon):
+    model = unpaired.fast_recipe(patch=5, filters=8, adversarial=False)
+    logs = _fit(model, unpaired.crop_stream(toon.a, toon.b, 4), 2).history
+    assert "d_loss" not in logs and "colour" in logs
+    with pytest.raises(ValueError, match="colour_weight"):
+        unpaired.fast_recipe(patch=5, colour_weight=-1.0)
+
+
+def test_paired_oracle_learns_the_style(toon):
+    keras.utils.set_random_seed(0)
+    model = unpaired.paired_oracle(patch=5, filters=16, learning_rate=3e-3)
+    before = unpaired.test_psnr(model.generator, toon)
+    _fit(model, unpaired.crop_stream(toon.a, toon.a_styled, 16, paired=True), 120)
+    assert unpaired.test_psnr(model.generator, toon) > before + 0.3
+
+
+def _small_cyclegan(crop=16):
+    gens = [unpaired.residual_translator(filters=8, depth=2, name=f"g{i}") for i in range(2)]
+    from gvr_helpers.models import build_discriminator
+    discs = [build_discriminator("patchgan", filters=8, n_layers=1) for _ in range(2)]
+    model = unpaired.CycleGAN(gens[0], gens[1], discs[0], discs[1], crop=crop, pool_size=6)
+    model.compile()
+    return model
+
+
+def test_cyclegan_step_cycle_loss_falls_and_inverse_transfer_is_measured(toon):
+    keras.utils.set_random_seed(0)
+    model = _small_cyclegan()
+    hist = train.LossHistory()
+    model.fit(unpaired.crop_stream(toon.a, toon.b, 4), epochs=3, steps_per_epoch=10, verbose=0, callbacks=[hist])
+    assert set(hist.epochs[-1]) == {"epoch", "g_loss", "d_loss", "cycle", "identity"}
+    assert int(model.history_b.count.numpy()) == 30 * 4
+    report = transfer.inverse_transfer(model.generator, model.inverse, toon.test_x[0])
+    assert report["stylized"].shape == report["reconstructed"].shape == toon.test_x[0].shape
+    assert math.isfinite(report["reconstruction_psnr"]) and report["reconstruction_psnr"] > 15
+
+
+def test_image_history_returns_old_images_only_after_it_has_some():
+    keras.utils.set_random_seed(1)
+    pool = unpaired.ImageHistory(size=4, image_shape=(2, 2, 3))
+    first = tf.ones([4, 2, 2, 3])
+    np.testing.assert_array_equal(np.asarray(pool(first)), np.asarray(first))  # empty pool: nothing old
+    shown = np.asarray(pool(tf.zeros([64, 2, 2, 3])))
+    assert 0 < shown.mean() < 1  # a mix of the stored ones and the new zeros
+
+
+def test_resume_and_nan_guard_with_the_shared_callbacks(toon, tmp_path):
+    keras.utils.set_random_seed(0)
+    model = unpaired.fast_recipe(patch=5, filters=8)
+    ckpt = train.Checkpoints(tmp_path / "ck", export=("generator",))
+    model.fit(unpaired.crop_stream(toon.a, toon.b, 4), epochs=2, steps_per_epoch=3, verbose=0, callbacks=[ckpt])
+    resumed = unpaired.fast_recipe(patch=5, filters=8)
+    assert train.Checkpoints(tmp_path / "ck").restore(resumed) == 2
+    for u, v in zip(model.generator.weights, resumed.generator.weights):
+        np.testing.assert_array_equal(np.asarray(u), np.asarray(v))
+    assert int(resumed.g_optimizer.iterations.numpy()) == 6
+    # Safe-mode round trip of the exported generator.
+    loaded = keras.saving.load_model(tmp_path / "ck" / "generator.keras", safe_mode=True)
+    np.testing.assert_allclose(np.asarray(loaded(toon.test_x[:2])), np.asarray(model.generator(toon.test_x[:2])),
+                               atol=1e-6)
+    # A NaN in the data makes a loss NaN: the guard stops with a message naming the loss.
+    bad = toon.a.copy()
+    bad[:] = np.inf
+    stream = tf.data.Dataset.from_tensors((tf.constant(bad[:4]), tf.constant(toon.b[:4]))).repeat()
+    with pytest.raises(train.TrainingDivergedError, match="loss"):
+        model.fit(stream, epochs=1, steps_per_epoch=3, verbose=0, callbacks=[train.NaNGuard(ckpt)])
+
+
+def test_time_budget_stops_fit(toon):
+    model = unpaired.paired_oracle(patch=3, filters=4)
+    budget = unpaired.TimeBudget(1e-6)
+    _fit(model, unpaired.crop_stream(toon.a, toon.a_styled, 2, paired=True), 50, [budget])
+    assert budget.steps == 1
+    with pytest.raises(ValueError, match="seconds"):
+        unpaired.TimeBudget(0)

@@ -1,0 +1,112 @@
+"""Train the translators the course ships in data/checkpoints/ (``make checkpoints``).
+
+For each style, trains the course's fast unpaired recipe (:func:`gvr_helpers.unpaired.fast_recipe`)
+for the profile's number of steps, exports its generator as ``<style>_fast.keras`` and records in
+``data/checkpoints/manifest.json``: style, recipe, steps, training time, test PSNR against the
+ground truth (and the input's), and the file's SHA-256. tests/test_checkpoints.py reloads every
+file in Keras safe mode, checks the hash and reproduces the PSNR.
+
+A run that is stopped resumes from its last finished block of steps (tf.train checkpoints under
+the cache directory); files are written atomically.
+
+    python tools/train_checkpoints.py                      # full profile, all styles
+    python tools/train_checkpoints.py --styles toon --steps 2000
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import keras  # noqa: E402
+
+from gvr_helpers import train, unpaired  # noqa: E402
+from gvr_helpers.config import DATA_DIR, cache_dir, get_profile, set_seed  # noqa: E402
+from gvr_helpers.styles import STYLES  # noqa: E402
+
+CHECKPOINT_DIR = DATA_DIR / "checkpoints"
+MANIFEST = CHECKPOINT_DIR / "manifest.json"
+FULL_STEPS = 6000
+BLOCK = 200          # steps per fit "epoch": the unit of checkpointing and resuming
+CROP, BATCH = 32, 8
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_manifest() -> dict:
+    return json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
+
+
+def train_style(style: str, steps: int, seed: int = 0) -> dict:
+    set_seed(seed)
+    train_data = unpaired.style_data(style, crop=CROP, n_crops=2048, seed=seed)
+    test_data = unpaired.style_data(style, crop=64)
+    model = unpaired.fast_recipe(patch=STYLES[style].patch)
+    work = cache_dir() / "checkpoints" / f"{style}_fast"
+    ckpt = train.Checkpoints(work)
+    start_block = ckpt.restore(model)
+    blocks = max(1, steps // BLOCK)
+    timing_file = work / "seconds.json"
+    seconds = json.loads(timing_file.read_text())["seconds"] if start_block and timing_file.exists() else 0.0
+    if start_block < blocks:
+        stream = unpaired.crop_stream(train_data.a, train_data.b, BATCH, seed=seed, start_step=start_block * BLOCK)
+
+        class Clock(keras.callbacks.Callback):  # training seconds survive a resume
+            def on_epoch_begin(self, epoch, logs=None):
+                self.t = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                nonlocal seconds
+                seconds += time.perf_counter() - self.t
+                train.write_atomic(timing_file, json.dumps({"seconds": seconds}))
+
+        model.fit(stream, epochs=blocks, steps_per_epoch=BLOCK, initial_epoch=start_block, verbose=0,
+                  callbacks=[Clock(), train.NaNGuard(ckpt), ckpt, train.TqdmProgress(desc=style)])
+    CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
+    final = CHECKPOINT_DIR / f"{style}_fast.keras"
+    tmp = CHECKPOINT_DIR / f".{style}_fast.tmp.keras"
+    model.generator.save(tmp)
+    os.replace(tmp, final)
+    from gvr_helpers.metrics import psnr
+    import numpy as np
+
+    return {"file": final.name, "style": style, "recipe": "fast_recipe (unpaired)", "steps": blocks * BLOCK,
+            "crop": CROP, "batch": BATCH, "training_seconds": round(seconds, 1),
+            "test_psnr": round(unpaired.test_psnr(model.generator, test_data), 4),
+            "identity_psnr": round(float(np.mean([psnr(x, y) for x, y in zip(test_data.test_x, test_data.test_y)])), 4),
+            "sha256": sha256(final)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--styles", default=",".join(STYLES), help="comma-separated style names")
+    parser.add_argument("--steps", type=int, default=None, help=f"default: the profile's share of {FULL_STEPS}")
+    args = parser.parse_args(argv)
+    styles = [s.strip() for s in args.styles.split(",") if s.strip()]
+    if not styles or any(s not in STYLES for s in styles):
+        parser.error(f"choose styles from {sorted(STYLES)}, got {args.styles!r}")
+    steps = args.steps or get_profile().steps(FULL_STEPS, minimum=BLOCK)
+    if steps < BLOCK:
+        parser.error(f"--steps must be at least {BLOCK}")
+    for style in styles:
+        entry = train_style(style, steps)
+        manifest = load_manifest()
+        manifest[style] = entry
+        train.write_atomic(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        print(json.dumps(entry), flush=True)
+
+
+if __name__ == "__main__":
+    main()
