@@ -124,7 +124,7 @@ def saturation_gradients(d_fake, grad_saturating, grad_nonsaturating, name="01_s
     ax.plot(d_fake, np.abs(grad_saturating), label=r"saturating  $\log(1-D(G(z)))$", lw=2)
     ax.plot(d_fake, np.abs(grad_nonsaturating), label=r"non-saturating  $-\log D(G(z))$", lw=2, ls="--")
     ax.axvspan(0, 0.1, color="#f4cccc", alpha=0.6, lw=0)
-    ax.text(0.05, 0.5, "early training:\nD rejects fakes", ha="center", fontsize=8)
+    ax.text(0.11, 0.3, "early training:\nD rejects fakes", ha="left", fontsize=8)
     ax.set_xlabel(r"$D(G(z))$, the discriminator's belief that a fake is real")
     ax.set_ylabel("gradient magnitude w.r.t. D's logit")
     ax.set_xlim(0, 1)

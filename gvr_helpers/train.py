@@ -537,3 +537,20 @@ def train_ring(seed: int = 0, steps: int = 2000, batch_size: int = 256, hidden: 
     cov = metrics.mode_coverage(samples, metrics.ring_centers(RING["n_modes"], RING["radius"]), RING["std"])
     return {"modes_covered": cov["modes_covered"], "hq_fraction": cov["hq_fraction"], "seconds": seconds,
             "samples": samples, "frames": [(e * every, f) for e, f in snaps.frames], "history": history, "gan": gan}
+
+
+def compare_ring_variants(names, seeds=(0, 1, 2), steps: int = 2000, done: dict | None = None) -> dict:
+    """Run each named variant of :data:`RING_VARIANTS` on the same seeds and steps.
+
+    Returns ``{name: {"modes_covered": [...], "hq_fraction": [...], "seconds": [...]}}`` with one
+    value per seed. ``done`` maps ``(name, seed)`` to a finished :func:`train_ring` result to reuse.
+    """
+    unknown = [n for n in names if n not in RING_VARIANTS]
+    if unknown:
+        raise ValueError(f"unknown ring variants {unknown}; choose from: {', '.join(RING_VARIANTS)}")
+    done = done or {}
+    table = {}
+    for name in names:
+        runs = [done.get((name, s)) or train_ring(seed=s, steps=steps, **RING_VARIANTS[name]) for s in seeds]
+        table[name] = {key: [r[key] for r in runs] for key in ("modes_covered", "hq_fraction", "seconds")}
+    return table
