@@ -366,6 +366,9 @@ class Checkpoints(keras.callbacks.Callback):
     in charge. A save is skipped when a weight or a logged loss is not finite, so the last
     checkpoint is always a good one. ``export`` optionally also writes ``<name>.keras`` files
     (atomically) of sub-models, e.g. the generator, for ``keras.saving.load_model(safe_mode=True)``.
+
+    Any model works: its ``optimizer``, ``g_optimizer`` and ``d_optimizer`` attributes are saved, plus
+    the attributes a model lists in ``checkpoint_extras`` (e.g. a translator's extra optimizers).
     """
 
     def __init__(self, directory, every: int = 1, max_to_keep: int = 2, export: Iterable[str] = ()):
