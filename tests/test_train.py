@@ -190,3 +190,14 @@ def test_ring_experiment_measures_its_samples_and_checks_variant_names():
     assert table["saturating (minimax)"]["modes_covered"] == [run["modes_covered"]]
     with pytest.raises(ValueError, match="unknown ring variants"):
         train.compare_ring_variants(["wgan"])
+
+
+def test_a_tf_data_pipeline_of_batches_can_be_the_data():
+    gan = small_gan()
+    batches = tf.data.Dataset.from_tensor_slices(DATA).batch(16, drop_remainder=True)
+    history = train.train_gans(gan, batches, epochs=1, steps_per_epoch=3, progress=False)
+    assert len(history.steps) == 3
+    with pytest.raises(ValueError, match="steps_per_epoch"):
+        train.train_gans(gan, batches, epochs=1, progress=False)
+    with pytest.raises(ValueError, match="fixed batch size"):
+        train.make_dataset(tf.data.Dataset.from_tensor_slices(DATA).batch(16), (2,))
