@@ -44,7 +44,9 @@ def main(argv=None) -> dict:
               f"slowest run {results[name]['seconds']:.1f} s  seeds {results[name]['per_seed_modes']}", flush=True)
     summary = {"benchmark": "gan_stability", "seeds": args.seeds, "steps": args.steps, "batch_size": 256,
                "recommended": train.RECOMMENDED, "variants": results,
-               "total_seconds": round(time.perf_counter() - start, 1)}
+               "total_seconds": round(time.perf_counter() - start, 1),
+               # Seconds are wall time: on a shared machine they grow with the load, so record it.
+               "load_average_1min": round(os.getloadavg()[0], 2), "cpu_count": os.cpu_count()}
     if train.RECOMMENDED in results:
         rec = results[train.RECOMMENDED]
         summary["recommended_modes_covered"] = rec["modes_covered"]
