@@ -538,3 +538,89 @@ def results_table(rows, columns=None, title=None, name="06_ablation"):
     fig.tight_layout()
     save_figure(fig, name)
     return fig
+
+
+def saturation_gradients(d_fake, grad_saturating, grad_nonsaturating, name="01_saturation"):
+    """|∂loss/∂logit| of the two generator losses against D(G(z)): the saturating one dies at D → 0."""
+    fig, ax = plt.subplots(figsize=(5.8, 3.4))
+    ax.plot(d_fake, np.abs(grad_saturating), label=r"saturating  $\log(1-D(G(z)))$", lw=2)
+    ax.plot(d_fake, np.abs(grad_nonsaturating), label=r"non-saturating  $-\log D(G(z))$", lw=2, ls="--")
+    ax.axvspan(0, 0.1, color="#f4cccc", alpha=0.6, lw=0)
+    ax.text(0.11, 0.3, "early training:\nD rejects fakes", ha="left", fontsize=8)
+    ax.set_xlabel(r"$D(G(z))$, the discriminator's belief that a fake is real")
+    ax.set_ylabel("gradient magnitude w.r.t. D's logit")
+    ax.set_xlim(0, 1)
+    ax.legend(fontsize=8, loc="center right")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def toy_gan_1d(grid, p_data, frames, d_star=None, name="01_toy_gan"):
+    """A 1-D GAN during training: p_data, p_g (a density estimate of G's samples) and D on ``grid``.
+
+    ``frames`` is a list of ``(step or title, array)`` with ``array[0] = D(grid)`` and ``array[1] = p_g(grid)``;
+    ``d_star`` (optional) adds D* = p_data / (p_data + p_g) to the last panel.
+    """
+    grid = np.asarray(grid).ravel()
+    fig, axes = plt.subplots(1, len(frames), figsize=(3.1 * len(frames), 2.9), sharey=True, squeeze=False)
+    for i, (ax, (step, frame)) in enumerate(zip(axes[0], frames)):
+        ax.fill_between(grid, p_data, color="#9fc5e8", alpha=0.7, label=r"$p_{data}$")
+        ax.plot(grid, frame[1], color="#cc0000", lw=1.6, label=r"$p_g$")
+        ax.plot(grid, frame[0], color="k", lw=1.4, label=r"$D(x)$")
+        if d_star is not None and i == len(frames) - 1:
+            ax.plot(grid, d_star, color="#38761d", lw=1.4, ls="--", label=r"$D^*$")
+        ax.set_title(step if isinstance(step, str) else f"step {step}", fontsize=9)
+        ax.set_xlabel("x")
+        ax.set_ylim(0, 1.05)
+    axes[0, -1].legend(fontsize=7, loc="upper right")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def ring_samples(samples, centers, std=None, name="04_ring_samples", size=2.6):
+    """Scatter plots of 2-D samples, one panel per entry of ``samples`` ({title: n×2 array}),
+    with the ring's mode centres (and circles of 3 std, the high-quality zone)."""
+    from matplotlib.patches import Circle
+
+    items = list(samples.items())
+    fig, axes = plt.subplots(1, len(items), figsize=(size * len(items), size), squeeze=False)
+    centers = np.asarray(centers)
+    lim = 1.4 * float(np.abs(centers).max())
+    for ax, (title, pts) in zip(axes[0], items):
+        pts = np.asarray(pts)
+        ax.scatter(pts[:, 0], pts[:, 1], s=2, alpha=0.35, color="#1155cc", lw=0)
+        ax.scatter(centers[:, 0], centers[:, 1], s=18, color="#cc0000", marker="x")
+        if std is not None:
+            for c in centers:
+                ax.add_patch(Circle(c, 3 * std, fill=False, color="#cc0000", lw=0.6))
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title, fontsize=8)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def variant_bars(results, name="04_variants", n_modes=8):
+    """Modes covered and high-quality fraction per training variant ({variant: {"modes_covered": [...],
+    "hq_fraction": [...]}}, one value per seed); bars are means, dots are seeds."""
+    names = list(results)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 0.45 * len(names) + 1.4), sharey=True)
+    for ax, key, top in ((axes[0], "modes_covered", n_modes), (axes[1], "hq_fraction", 1.0)):
+        for i, variant in enumerate(names):
+            values = np.atleast_1d(np.asarray(results[variant][key], dtype=float))
+            ax.barh(i, values.mean(), color="#9fc5e8")
+            ax.scatter(values, np.full(values.shape, i), color="k", s=10, zorder=3)
+        ax.set_xlim(0, top * 1.05)
+        ax.set_xlabel(key.replace("_", " ") + (f" (of {n_modes})" if key == "modes_covered" else ""))
+    axes[0].set_yticks(range(len(names)))
+    axes[0].set_yticklabels(names, fontsize=8)
+    axes[0].invert_yaxis()
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
