@@ -327,7 +327,12 @@ def check_strongest_alpha(fn: Callable) -> bool:
 
 
 def check_seamless(stylize: Callable, panorama) -> bool:
-    """Exercise 9.2: a stylization of a panorama without a wrap seam that turns with the head."""
+    """Exercise 9.2: a stylization of a panorama without a wrap seam that turns with the head.
+
+    The test is exact: if stylizing commutes with rolls along the longitude,
+    the wrap column pair is stylized like every interior pair, so there is no
+    seam to see. The seam ratio (which depends on the scenery) is only reported.
+    """
     name = "seamless skybox"
     from .metrics import wrap_seam_ratio, yaw_equivariance_mse
 
@@ -340,11 +345,11 @@ def check_seamless(stylize: Callable, panorama) -> bool:
     ratio = wrap_seam_ratio(got) / max(wrap_seam_ratio(panorama), 1e-12)
     mse = yaw_equivariance_mse(stylize, panorama, 16)
     if mse > 1e-6:
-        return report(name, False, f"turning the world by 16 columns changes the result (MSE {mse:.2g}); "
-                                   "use method='circular' with a pad that covers the receptive field.")
-    if ratio > 1.5:
-        return report(name, False, f"the wrap seam is {ratio:.2f}× the input's; pad circularly.")
-    return report(name, True, f"seam ratio {ratio:.2f}× the input's, yaw MSE {mse:.1e}")
+        return report(name, False, f"turning the world by 16 columns changes the result (MSE {mse:.2g}; "
+                                   f"wrap seam {ratio:.2f}× the input's); use method='circular' with a pad "
+                                   "that covers the receptive field.")
+    return report(name, True, f"yaw MSE {mse:.1e}: the wrap is stylized like any other column "
+                              f"(seam ratio {ratio:.2f}× the input's, which depends on the scenery)")
 
 
 # ------------------------------------------------------------ 06 fusion and quality
