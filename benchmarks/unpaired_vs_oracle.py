@@ -30,7 +30,8 @@ from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.metrics import psnr  # noqa: E402
 from gvr_helpers.styles import BASELINES, STYLES  # noqa: E402
 
-CROP, BATCH = 32, 8          # training crops and batch (test tiles are 64×64)
+CROP, BATCH = 16, 32   # the course's training crops and batch (test tiles are 64×64)
+PEER_CROP = 64         # the peer CycleGAN trains as the tutorial does: batch 1 of whole 64×64 images
 
 
 def mean_psnr(outputs, truth) -> float:
@@ -42,15 +43,15 @@ def baselines(data) -> dict:
     return {name: mean_psnr([fn(x, reference) for x in data.test_x], data.test_y) for name, fn in BASELINES.items()}
 
 
-def run_method(method: str, style: str, seconds: float, test, train) -> dict:
+def run_method(method: str, style: str, seconds: float, test, train, peer=None) -> dict:
     set_seed(0)
     patch = STYLES[style].patch
     if method == "oracle":
         model, stream = unpaired.paired_oracle(patch=patch), unpaired.crop_stream(train.a, train.a_styled, BATCH, paired=True)
     elif method == "peer":
-        model, stream = unpaired.peer_cyclegan(crop=CROP), unpaired.crop_stream(train.a, train.b, 1)
+        model, stream = unpaired.peer_cyclegan(crop=PEER_CROP), unpaired.crop_stream(peer.a, peer.b, 1)
     else:
-        model = unpaired.fast_recipe(patch=patch, adversarial=(method == "course"))
+        model = unpaired.fast_recipe(patch=patch, adversarial=(method == "course"), colour_reference=train.b)
         stream = unpaired.crop_stream(train.a, train.b, BATCH)
     t = time.perf_counter()
     result = unpaired.train_for(model, stream, seconds, data=test, every=200)
@@ -98,7 +99,8 @@ def main(argv=None):
         identity[style] = mean_psnr(test.test_x, test.test_y)
         base = baselines(test)
         methods = ["oracle", "course"] + (["peer", "no_gan"] if style == hardest else [])
-        res = {m: run_method(m, style, seconds, test, train) for m in methods}
+        peer = unpaired.style_data(style, crop=PEER_CROP, n_crops=1024) if style == hardest else None
+        res = {m: run_method(m, style, seconds, test, train, peer) for m in methods}
         curves[style] = {m: r["curve"] for m, r in res.items()}
         oracle_gain = res["oracle"]["db"] - identity[style]
         ratio = (lambda db: (db - identity[style]) / oracle_gain if oracle_gain > 0 else float("nan"))

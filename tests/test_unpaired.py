@@ -11,7 +11,7 @@ from gvr_helpers import train, transfer, unpaired
 
 @pytest.fixture(scope="module")
 def toon():
-    return unpaired.style_data("toon", crop=16, size=96, n_crops=32)
+    return unpaired.style_data("toon", crop=16, size=128, n_crops=32, block=32)
 
 
 def test_style_data_splits_and_ground_truth(toon):
@@ -25,7 +25,7 @@ def test_style_data_splits_and_ground_truth(toon):
     with pytest.raises(ValueError, match="unknown style"):
         unpaired.style_data("cubism")
     with pytest.raises(ValueError, match="crop"):
-        unpaired.style_data("toon", crop=200, size=256)
+        unpaired.style_data("toon", crop=100, size=256)
 
 
 def test_crop_stream_is_a_function_of_the_step(toon):

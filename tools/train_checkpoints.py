@@ -34,7 +34,7 @@ CHECKPOINT_DIR = DATA_DIR / "checkpoints"
 MANIFEST = CHECKPOINT_DIR / "manifest.json"
 FULL_STEPS = 6000
 BLOCK = 200          # steps per fit "epoch": the unit of checkpointing and resuming
-CROP, BATCH = 32, 8
+CROP, BATCH = 16, 32
 
 
 def sha256(path: Path) -> str:
@@ -53,7 +53,7 @@ def train_style(style: str, steps: int, seed: int = 0) -> dict:
     set_seed(seed)
     train_data = unpaired.style_data(style, crop=CROP, n_crops=2048, seed=seed)
     test_data = unpaired.style_data(style, crop=64)
-    model = unpaired.fast_recipe(patch=STYLES[style].patch)
+    model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=train_data.b)
     work = cache_dir() / "checkpoints" / f"{style}_fast"
     ckpt = train.Checkpoints(work)
     start_block = ckpt.restore(model)
