@@ -10,13 +10,14 @@ gain = PSNR(method) - PSNR(input); ratio = gain / oracle gain.
     python benchmarks/unpaired_vs_oracle.py --minutes 10          # about 60 CPU-minutes
     python benchmarks/unpaired_vs_oracle.py --minutes 2 --styles toon,woodblock
 
-Methods run one at a time. The last line printed is one JSON object; a PSNR-vs-time
+Methods run one at a time (under `make bench`, GVR_PROFILE=fast, for 30 s each). The last line printed is one JSON object; a PSNR-vs-time
 figure is written to figures/05_unpaired_vs_oracle.png.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -84,7 +85,10 @@ def plot(curves: dict, identity: dict):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=float, default=10.0, help="wall-clock training time per method")
+    # `make bench` sets GVR_PROFILE=fast: a 30-second smoke run instead of an hour.
+    default = 0.5 if os.environ.get("GVR_PROFILE", "").strip().lower() == "fast" else 10.0
+    parser.add_argument("--minutes", type=float, default=default,
+                        help="wall-clock training time per method (default 10; 0.5 when GVR_PROFILE=fast)")
     parser.add_argument("--styles", default="toon,woodblock", help="comma-separated; the last is the hardest")
     args = parser.parse_args(argv)
     styles = [s.strip() for s in args.styles.split(",") if s.strip()]
@@ -92,6 +96,7 @@ def main(argv=None):
     if not styles or unknown or args.minutes <= 0:
         parser.error(f"need --minutes > 0 and styles from {sorted(STYLES)}; got {args.minutes}, {unknown or styles}")
     seconds, hardest = args.minutes * 60, styles[-1]
+    os.environ.setdefault("GVR_FIGURES_DIR", str(Path(__file__).resolve().parents[1] / "figures"))
     out, curves, identity = {}, {}, {}
     for style in styles:
         test = unpaired.style_data(style, crop=64)
@@ -114,6 +119,7 @@ def main(argv=None):
         out[style] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}
         out[style]["baselines"] = {k: round(v, 3) for k, v in base.items()}
         print(f"{style}: {json.dumps(out[style])}", flush=True)
+    print("curves (seconds, steps, dB):", json.dumps(curves), flush=True)
     plot(curves, identity)
     print(json.dumps({"styles": out, "minutes_per_method": args.minutes, "hardest": hardest}))
 

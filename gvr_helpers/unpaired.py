@@ -423,7 +423,7 @@ class CycleGAN(_Translator):
 
 # ============================================================ recipes
 def fast_recipe(patch: int = 11, filters: int = 16, depth: int | None = None, adversarial: bool = True,
-                d_filters: int = 16,
+                d_filters: int = 16, d_receptive_field: int | None = None,
                 **compile_options) -> FastTranslator:
     """The course's recipe, compiled: G's receptive field ≥ the style's ``patch``, D a spectrally
     normalised PatchGAN of receptive field 16 px (34 for patches above 16), colour-preserving
@@ -432,7 +432,8 @@ def fast_recipe(patch: int = 11, filters: int = 16, depth: int | None = None, ad
     large batches (16×16 × 32). ``adversarial=False`` gives the no-GAN ablation."""
     depth = depth or max(2, math.ceil((patch - 1) / 2))
     g = residual_translator(filters=filters, depth=depth)
-    d = build_discriminator("patchgan", filters=d_filters, receptive_field=16 if patch <= 16 else 34,
+    d = build_discriminator("patchgan", filters=d_filters,
+                            receptive_field=d_receptive_field or (16 if patch <= 16 else 34),
                             norm="none", spectral_norm=True)
     model = FastTranslator(g, d)
     options = dict(augment=colour_preserving_augment(), content_weight=0.0, colour_weight=30.0,
@@ -466,7 +467,11 @@ def paired_oracle(patch: int = 11, filters: int = 16, depth: int | None = None,
 class TimeBudget(keras.callbacks.Callback):
     """Stops ``fit`` once ``seconds`` of training time have passed (checked after every step),
     so methods can be compared at the same training time rather than the same step count.
-    Time spent in evaluation callbacks can be left out by adding it to ``paused``."""
+
+    The clock starts when the first step ends: that step includes tracing the training graph
+    (seconds for a small model, minutes for a CycleGAN on a busy CPU), which says nothing
+    about how fast a method learns. Time spent in evaluation callbacks can be left out by
+    adding it to ``paused``."""
 
     def __init__(self, seconds: float):
         super().__init__()
@@ -475,11 +480,13 @@ class TimeBudget(keras.callbacks.Callback):
         self.seconds, self.start, self.steps, self.paused = float(seconds), None, 0, 0.0
 
     def on_train_begin(self, logs=None):
-        self.start = time.perf_counter()
+        self.start, self.steps, self.paused = None, 0, 0.0
 
     def on_train_batch_end(self, batch, logs=None):
         self.steps += 1
-        if self.elapsed >= self.seconds:
+        if self.start is None:
+            self.start = time.perf_counter()
+        elif self.elapsed >= self.seconds:
             self.model.stop_training = True
 
     @property
@@ -522,6 +529,60 @@ def train_for(model: keras.Model, stream, seconds: float, data: "StyleData | Non
     model.fit(stream, epochs=1, steps_per_epoch=10 ** 9, verbose=0, callbacks=cbs)
     curve = cbs[1].points if data is not None else []
     return {"steps": budget.steps, "seconds": round(budget.elapsed, 2), "curve": curve}
+
+
+# ============================================================ quality ablation (notebook 06's table)
+def _diff_augment():
+    from .train import diff_augment
+
+    return diff_augment()
+
+
+ABLATIONS = {
+    "recipe": {},
+    "no adversarial term": {"adversarial": False},
+    "no colour loss": {"colour_weight": 0.0},
+    "no identity loss": {"identity_weight": 0.0},
+    "D receptive field 34 px": {"d_receptive_field": 34},
+    "hinge loss": {"loss": "hinge"},
+    "colour-changing DiffAugment": {"augment": "diff_augment"},
+    "no augmentation": {"augment": None},
+    "G 32 filters": {"filters": 32},
+    "crops 32 px, batch 8": {"crop": 32, "batch": 8},
+}
+
+
+def ablation(style: str = "toon", seconds: float = 60.0, variants=None, train_data=None, test_data=None) -> list[dict]:
+    """Train the fast recipe and variants of it, each for ``seconds``, and score each on the test tiles.
+
+    ``variants``: names from :data:`ABLATIONS` (default: all). Returns one row per variant:
+    variant, steps, seconds, test dB, gain over the input (dB). Crop/batch variants cut their own crops.
+    """
+    from .config import set_seed
+    from .metrics import psnr
+    from .styles import STYLES
+
+    names = list(ABLATIONS) if variants is None else list(variants)
+    unknown = [n for n in names if n not in ABLATIONS]
+    if unknown:
+        raise ValueError(f"unknown ablation variant(s) {unknown}; choose from {list(ABLATIONS)}")
+    test_data = test_data or style_data(style, crop=64)
+    identity = float(np.mean([psnr(x, y) for x, y in zip(test_data.test_x, test_data.test_y)]))
+    rows = []
+    for name in names:
+        options = dict(ABLATIONS[name])
+        crop, batch = options.pop("crop", 16), options.pop("batch", 32)
+        if options.get("augment") == "diff_augment":
+            options["augment"] = _diff_augment()
+        data = train_data if (train_data is not None and train_data.a.shape[1] == crop) else \
+            style_data(style, crop=crop, n_crops=1024)
+        set_seed(0)
+        model = fast_recipe(patch=STYLES[style].patch, colour_reference=data.b, **options)
+        run = train_for(model, crop_stream(data.a, data.b, batch), seconds)
+        db = test_psnr(model.generator, test_data)
+        rows.append({"variant": name, "steps": run["steps"], "seconds": run["seconds"], "db": round(db, 3),
+                     "gain_db": round(db - identity, 3)})
+    return rows
 
 
 def test_psnr(generator, data: StyleData) -> float:

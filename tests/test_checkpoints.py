@@ -18,18 +18,18 @@ def test_manifest_lists_every_shipped_file():
     assert ENTRIES, f"{MANIFEST} is missing or empty: run `make checkpoints`"
     shipped = {p.name for p in CHECKPOINTS.glob("*.keras")}
     assert shipped == {e["file"] for e in ENTRIES.values()}
-    for style, entry in ENTRIES.items():
-        assert entry["style"] == style
+    for key, entry in ENTRIES.items():
+        assert entry["file"] == f"{key}.keras" and key.startswith(entry["style"] + "_")
         assert {"recipe", "steps", "training_seconds", "test_psnr", "sha256"} <= set(entry)
 
 
-@pytest.mark.parametrize("style", sorted(ENTRIES))
-def test_checkpoint_hash_safe_load_and_psnr(style):
-    entry = ENTRIES[style]
+@pytest.mark.parametrize("key", sorted(ENTRIES))
+def test_checkpoint_hash_safe_load_and_psnr(key):
+    entry = ENTRIES[key]
     path = CHECKPOINTS / entry["file"]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], f"{path.name} differs from the file the manifest describes"
     generator = keras.saving.load_model(path, safe_mode=True, compile=False)
-    data = unpaired.style_data(style, crop=64)
+    data = unpaired.style_data(entry["style"], crop=64)
     measured = unpaired.test_psnr(generator, data)
     assert abs(measured - entry["test_psnr"]) <= 0.1, (measured, entry["test_psnr"])
     out = unpaired.translate(generator, data.test_x[:2])

@@ -159,6 +159,15 @@ def test_time_budget_stops_fit(toon):
     model = unpaired.paired_oracle(patch=3, filters=4)
     budget = unpaired.TimeBudget(1e-6)
     _fit(model, unpaired.crop_stream(toon.a, toon.a_styled, 2, paired=True), 50, [budget])
-    assert budget.steps == 1
+    assert budget.steps == 2  # the first step (graph tracing) is not counted against the budget
     with pytest.raises(ValueError, match="seconds"):
         unpaired.TimeBudget(0)
+
+
+def test_ablation_rows_and_bad_variant(toon):
+    rows = unpaired.ablation("toon", seconds=0.5, variants=["recipe", "no adversarial term"], train_data=toon,
+                             test_data=toon)
+    assert [r["variant"] for r in rows] == ["recipe", "no adversarial term"]
+    assert all(r["steps"] >= 1 and math.isfinite(r["db"]) for r in rows)
+    with pytest.raises(ValueError, match="unknown ablation"):
+        unpaired.ablation("toon", variants=["more cowbell"], test_data=toon)

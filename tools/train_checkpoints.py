@@ -1,9 +1,10 @@
 """Train the translators the course ships in data/checkpoints/ (``make checkpoints``).
 
 For each style, trains the course's fast unpaired recipe (:func:`gvr_helpers.unpaired.fast_recipe`)
-for the profile's number of steps, exports its generator as ``<style>_fast.keras`` and records in
-``data/checkpoints/manifest.json``: style, recipe, steps, training time, test PSNR against the
-ground truth (and the input's), and the file's SHA-256. tests/test_checkpoints.py reloads every
+and, for reference, the paired oracle, for the profile's number of steps, exports each generator as
+``<style>_<recipe>.keras`` and records in ``data/checkpoints/manifest.json`` (keyed by the file's
+stem): style, recipe, steps, training time, test PSNR against the ground truth (and the input's),
+and the file's SHA-256. tests/test_checkpoints.py reloads every
 file in Keras safe mode, checks the hash and reproduces the PSNR.
 
 A run that is stopped resumes from its last finished block of steps (tf.train checkpoints under
@@ -49,19 +50,28 @@ def load_manifest() -> dict:
     return json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
 
 
-def train_style(style: str, steps: int, seed: int = 0) -> dict:
+RECIPES = {"fast": "fast_recipe (unpaired)", "oracle": "paired_oracle (L1 on pairs S(x); for reference)"}
+
+
+def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> dict:
     set_seed(seed)
     train_data = unpaired.style_data(style, crop=CROP, n_crops=2048, seed=seed)
     test_data = unpaired.style_data(style, crop=64)
-    model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=train_data.b)
-    work = cache_dir() / "checkpoints" / f"{style}_fast"
+    if recipe == "fast":
+        model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=train_data.b)
+        second = train_data.b
+    else:
+        model = unpaired.paired_oracle(patch=STYLES[style].patch)
+        second = train_data.a_styled
+    work = cache_dir() / "checkpoints" / f"{style}_{recipe}"
     ckpt = train.Checkpoints(work)
     start_block = ckpt.restore(model)
     blocks = max(1, steps // BLOCK)
     timing_file = work / "seconds.json"
     seconds = json.loads(timing_file.read_text())["seconds"] if start_block and timing_file.exists() else 0.0
     if start_block < blocks:
-        stream = unpaired.crop_stream(train_data.a, train_data.b, BATCH, seed=seed, start_step=start_block * BLOCK)
+        stream = unpaired.crop_stream(train_data.a, second, BATCH, seed=seed, start_step=start_block * BLOCK,
+                                      paired=(recipe == "oracle"))
 
         class Clock(keras.callbacks.Callback):  # training seconds survive a resume
             def on_epoch_begin(self, epoch, logs=None):
@@ -75,14 +85,14 @@ def train_style(style: str, steps: int, seed: int = 0) -> dict:
         model.fit(stream, epochs=blocks, steps_per_epoch=BLOCK, initial_epoch=start_block, verbose=0,
                   callbacks=[Clock(), train.NaNGuard(ckpt), ckpt, train.TqdmProgress(desc=style)])
     CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
-    final = CHECKPOINT_DIR / f"{style}_fast.keras"
-    tmp = CHECKPOINT_DIR / f".{style}_fast.tmp.keras"
+    final = CHECKPOINT_DIR / f"{style}_{recipe}.keras"
+    tmp = CHECKPOINT_DIR / f".{style}_{recipe}.tmp.keras"
     model.generator.save(tmp)
     os.replace(tmp, final)
     from gvr_helpers.metrics import psnr
     import numpy as np
 
-    return {"file": final.name, "style": style, "recipe": "fast_recipe (unpaired)", "steps": blocks * BLOCK,
+    return {"file": final.name, "style": style, "recipe": RECIPES[recipe], "steps": blocks * BLOCK,
             "crop": CROP, "batch": BATCH, "training_seconds": round(seconds, 1),
             "test_psnr": round(unpaired.test_psnr(model.generator, test_data), 4),
             "identity_psnr": round(float(np.mean([psnr(x, y) for x, y in zip(test_data.test_x, test_data.test_y)])), 4),
@@ -92,6 +102,7 @@ def train_style(style: str, steps: int, seed: int = 0) -> dict:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--styles", default=",".join(STYLES), help="comma-separated style names")
+    parser.add_argument("--recipes", default="fast,oracle", help=f"comma-separated, from {sorted(RECIPES)}")
     parser.add_argument("--steps", type=int, default=None, help=f"default: the profile's share of {FULL_STEPS}")
     args = parser.parse_args(argv)
     styles = [s.strip() for s in args.styles.split(",") if s.strip()]
@@ -100,12 +111,17 @@ def main(argv=None):
     steps = args.steps or get_profile().steps(FULL_STEPS, minimum=BLOCK)
     if steps < BLOCK:
         parser.error(f"--steps must be at least {BLOCK}")
+    recipes = [r.strip() for r in args.recipes.split(",") if r.strip()]
+    if not recipes or any(r not in RECIPES for r in recipes):
+        parser.error(f"choose recipes from {sorted(RECIPES)}, got {args.recipes!r}")
     for style in styles:
-        entry = train_style(style, steps)
-        manifest = load_manifest()
-        manifest[style] = entry
-        train.write_atomic(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        print(json.dumps(entry), flush=True)
+        for recipe in recipes:
+            entry = train_style(style, steps, recipe)
+            manifest = load_manifest()
+            manifest[f"{style}_{recipe}"] = entry
+            train.write_atomic(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            os.chmod(MANIFEST, 0o644)
+            print(json.dumps(entry), flush=True)
 
 
 if __name__ == "__main__":
