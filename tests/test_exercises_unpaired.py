@@ -22,3 +22,8 @@ def test_wasserstein_1d(capsys):
         raise NotImplementedError()
     assert not ex.check_sliced_wasserstein_1d(stub)
     assert "not done yet" in capsys.readouterr().out
+
+
+def test_one_pass_line_for_a_right_answer(capsys):
+    assert ex.check_gain_ratio(lambda m, i, o: (m - i) / (o - i))
+    assert capsys.readouterr().out.count("PASS") == 1

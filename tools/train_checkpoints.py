@@ -50,7 +50,20 @@ def load_manifest() -> dict:
     return json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
 
 
-RECIPES = {"fast": "fast_recipe (unpaired)", "oracle": "paired_oracle (L1 on pairs S(x); for reference)"}
+RECIPES = {"fast": "fast_recipe (unpaired)", "oracle": "paired_oracle (L1 on pairs S(x); for reference)",
+           "cyclegan": "CycleGAN with the course's residual generators, SN PatchGANs, LSGAN (unpaired; G and inverse F)"}
+
+
+def course_cyclegan(crop: int = CROP):
+    """CycleGAN sized for a CPU: two residual translators, two spectrally normalised 16-px PatchGANs."""
+    from gvr_helpers.models import build_discriminator
+
+    gens = [unpaired.residual_translator(name=n) for n in ("G", "F")]
+    discs = [build_discriminator("patchgan", filters=16, receptive_field=16, norm="none", spectral_norm=True)
+             for _ in range(2)]
+    model = unpaired.CycleGAN(gens[0], gens[1], discs[0], discs[1], crop=crop)
+    model.compile(loss="least_squares")
+    return model
 
 
 def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> dict:
@@ -60,6 +73,8 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
     if recipe == "fast":
         model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=train_data.b)
         second = train_data.b
+    elif recipe == "cyclegan":
+        model, second = course_cyclegan(), train_data.b
     else:
         model = unpaired.paired_oracle(patch=STYLES[style].patch)
         second = train_data.a_styled
@@ -92,7 +107,16 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
     from gvr_helpers.metrics import psnr
     import numpy as np
 
-    return {"file": final.name, "style": style, "recipe": RECIPES[recipe], "steps": blocks * BLOCK,
+    extra = {}
+    if recipe == "cyclegan":  # also ship the inverse generator F and how well F(G(x)) recovers x
+        inverse = CHECKPOINT_DIR / f"{style}_{recipe}_inverse.keras"
+        model.inverse.save(tmp)
+        os.replace(tmp, inverse)
+        styled = unpaired.translate(model.generator, test_data.test_x)
+        back = unpaired.translate(model.inverse, styled)
+        extra = {"inverse_file": inverse.name, "inverse_sha256": sha256(inverse),
+                 "reconstruction_psnr": round(float(np.mean([psnr(b, x) for b, x in zip(back, test_data.test_x)])), 4)}
+    return {**extra, "file": final.name, "style": style, "recipe": RECIPES[recipe], "steps": blocks * BLOCK,
             "crop": CROP, "batch": BATCH, "training_seconds": round(seconds, 1),
             "test_psnr": round(unpaired.test_psnr(model.generator, test_data), 4),
             "identity_psnr": round(float(np.mean([psnr(x, y) for x, y in zip(test_data.test_x, test_data.test_y)])), 4),
@@ -102,7 +126,7 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--styles", default=",".join(STYLES), help="comma-separated style names")
-    parser.add_argument("--recipes", default="fast,oracle", help=f"comma-separated, from {sorted(RECIPES)}")
+    parser.add_argument("--recipes", default="fast,oracle,cyclegan", help=f"comma-separated, from {sorted(RECIPES)}")
     parser.add_argument("--steps", type=int, default=None, help=f"default: the profile's share of {FULL_STEPS}")
     args = parser.parse_args(argv)
     styles = [s.strip() for s in args.styles.split(",") if s.strip()]
