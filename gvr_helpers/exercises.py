@@ -154,3 +154,25 @@ def check_sliced_wasserstein_1d(fn: Callable) -> bool:
             return check_close(name, got, expected, atol=1e-9, inputs=f"x={np.round(x[:3], 3)}..., y={np.round(y[:3], 3)}...",
                                hint="sort both samples first: the k-th smallest of x is transported to the k-th smallest of y.")
     return report(name, True)
+
+# ------------------------------------------------------------ 00 overview: data tour (issue 4)
+def check_disparity_from_depth(fn: Callable) -> bool:
+    """Exercise: disparity d = focal × baseline / depth (pixels), 0 for the sky at infinite depth."""
+    name = "disparity from depth"
+    depth = np.array([[2.0, 4.0, 10.0], [50.0, 1.0, np.inf]])
+    focal, baseline = 180.0, 0.5
+    ok, got = _call(name, fn, depth, focal, baseline)
+    if not ok:
+        return False
+    expected = focal * baseline / depth
+    hint = "Near things shift more between the eyes: d = focal * baseline / depth."
+    try:
+        got_arr = np.asarray(got, dtype=np.float64)
+        if got_arr.shape == depth.shape and np.allclose(got_arr[:, :2], depth[:, :2] / (focal * baseline)):
+            hint = "That is upside down: disparity *shrinks* as depth grows."
+        elif got_arr.shape == depth.shape and np.allclose(got_arr[0], focal * depth[0] / baseline):
+            hint = "Divide by the depth and multiply by the baseline: d = focal * baseline / depth."
+    except (TypeError, ValueError):
+        pass
+    return check_close(name, got, expected, hint=hint,
+                       inputs="depth=[[2, 4, 10], [50, 1, inf]], focal=180, baseline=0.5")

@@ -224,3 +224,33 @@ def temporal_warping_error(frames, sampling_maps) -> float:
     if counts == 0:
         raise ValueError("no pixel of one frame is visible in the next: the motion is too large")
     return float(errors / counts)
+
+# ------------------------------------------------------------ data and world (issue 4: data, world, styles)
+def stereo_warp_psnr(left, right, disparity_left) -> float:
+    """PSNR (dB) of the right view warped to the left by ``disparity_left``, over pixels both eyes see.
+
+    High (≳ 30 dB) when the disparity explains the pair; inf when it explains it exactly.
+    """
+    left = np.asarray(left, dtype=np.float64)
+    warped, valid = warp_horizontal(right, -np.asarray(disparity_left, dtype=np.float64))
+    valid &= occlusion_mask(disparity_left)
+    if not valid.any():
+        raise ValueError("no pixel is visible in both views: check the disparity's sign and units")
+    mse = float(np.mean((left - warped)[valid] ** 2))
+    return float("inf") if mse == 0 else float(10 * np.log10(1.0 / mse))
+
+
+def local_wrap_seam_ratio(panorama, window: int = 8) -> float:
+    """Like :func:`wrap_seam_ratio`, but against the ``window`` column pairs on each side of the wrap.
+
+    The global ratio also reflects how busy the scene happens to be behind the
+    viewer; comparing with the seam's neighbours isolates the seam itself.
+    """
+    x = np.asarray(panorama, dtype=np.float64)
+    if x.ndim < 2 or x.shape[1] < 2 * window + 2:
+        raise ValueError(f"need an image at least {2 * window + 2} columns wide, got shape {x.shape}")
+    around = np.concatenate([x[:, -window - 1:], x[:, :window + 1]], axis=1)
+    steps = np.abs(np.diff(around, axis=1))
+    seam = np.mean(steps[:, window])
+    neighbours = np.mean(np.delete(steps, window, axis=1))
+    return float(seam / max(neighbours, 1e-12))

@@ -147,3 +147,62 @@ def translation_rows(rows: dict, n: int = 4, name="05_translations", size=1.8):
     images = [rows[label][i] for label in labels for i in range(n)]
     titles = [f"{label}" if i == 0 else "" for label in labels for i in range(n)]
     return image_grid(images, titles=titles, ncols=n, size=size, name=name)
+
+# ------------------------------------------------------------ 00 overview: the data tour (issue 4)
+import numpy as np  # noqa: E402  (kept in this section so merges stay trivial)
+
+def data_content(images, titles, name="00_data_content"):
+    """The bundled content photos: the source set A of the course."""
+    return image_grid(images, titles=titles, ncols=min(4, len(images)), size=2.2, name=name,
+                      suptitle="Content photos shipped with scikit-image and matplotlib")
+
+
+def data_styles(images, styled, name="00_data_styles"):
+    """Each row: a content image, then every style S(x) of it: the exact ground truth G(x) should reach.
+
+    ``styled`` maps a style name to the list of stylized images (one per row).
+    """
+    names = list(styled)
+    cells, titles = [], []
+    for i, x in enumerate(images):
+        cells += [x] + [styled[n][i] for n in names]
+        titles += ["content x" if i == 0 else ""] + [f"{n}(x)" if i == 0 else "" for n in names]
+    return image_grid(cells, titles=titles, ncols=1 + len(names), size=1.9, name=name,
+                      suptitle="Target styles made by algorithms: every stylized image has a ground truth")
+
+
+def data_panorama(pano, name="00_data_panorama"):
+    """A 360° equirectangular panorama, and the same image rolled so its wrap sits in the middle."""
+    h, w = pano.shape[:2]
+    fig, axes = plt.subplots(2, 1, figsize=(10, 5.6))
+    axes[0].imshow(pano, extent=(-180, 180, -90, 90))
+    axes[0].set_title("equirectangular panorama (longitude × latitude, degrees)")
+    axes[0].set_xticks(range(-180, 181, 90))
+    axes[0].set_yticks(range(-90, 91, 45))
+    axes[1].imshow(np.roll(pano, w // 2, axis=1), extent=(0, 360, -90, 90))
+    axes[1].axvline(180, color="red", ls="--", lw=1)
+    axes[1].set_title("rolled half a turn: the longitude wrap (red line) has no seam")
+    axes[1].set_xticks([])
+    axes[1].set_yticks([])
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def data_stereo(left, right, disparity, name="00_data_stereo", title="stereo pair"):
+    """Left view, right view and the left view's disparity in pixels (grey = unknown)."""
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.2))
+    for ax, img, t in zip(axes, (left, right), ("left eye", "right eye")):
+        ax.imshow(img)
+        ax.set_title(t)
+        ax.axis("off")
+    shown = np.ma.masked_invalid(disparity)
+    cmap = plt.get_cmap("magma").with_extremes(bad="0.6")
+    im = axes[2].imshow(shown, cmap=cmap)
+    axes[2].set_title("disparity of the left eye (pixels)")
+    axes[2].axis("off")
+    fig.colorbar(im, ax=axes[2], fraction=0.046, pad=0.04)
+    fig.tight_layout()
+    fig.suptitle(title, y=1.03)
+    save_figure(fig, name)
+    return fig

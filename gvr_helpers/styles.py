@@ -21,6 +21,7 @@ histogram matching and Reinhard colour transfer.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -119,10 +120,10 @@ def painterly(image, length: int = 11):
             acc[..., c] += ndimage.map_coordinates(x[..., c], coords, order=1, mode="reflect")
     stroke = acc / length
     hsv = color.rgb2hsv(np.clip(stroke, 0, 1))
-    hsv[..., 1] = np.clip(hsv[..., 1] * 1.7 + 0.1, 0, 1)
-    hsv[..., 2] = np.clip((np.round(hsv[..., 2] * 5) / 5) * 1.05, 0, 1)
+    hsv[..., 1] = np.clip(hsv[..., 1] * 2.0 + 0.12, 0, 1)
+    hsv[..., 2] = np.clip((np.round(hsv[..., 2] * 4) / 4) * 1.05, 0, 1)
     out = color.hsv2rgb(hsv)
-    warm = np.array([1.04, 0.98, 0.86])
+    warm = np.array([1.05, 0.97, 0.82])
     return np.clip(out * warm, 0, 1).astype(np.float32)
 
 
@@ -217,6 +218,20 @@ def unpaired_split(images, style: str, *, test_fraction: float = 0.2, seed: int 
                          apply_style(style, test_x) if len(test_x) else test_x.copy(), style)
 
 
+def bundled_split(style: str, crop: int = 32, size=128, seed: int = 0, photos=None) -> UnpairedSplit:
+    """The course's standard unpaired data for ``style``, from the bundled content photos.
+
+    Training tiles (``crop``×``crop``, from the top three quarters of each photo)
+    are split into A and B = S(other tiles); the test pairs come from the
+    bottom quarter (:func:`gvr_helpers.data.test_tiles`), which no training tile touches.
+    """
+    from . import data
+
+    photos = data.content_images(size=size) if photos is None else photos
+    train = np.concatenate([data.tiles(data.split_regions(p)[0], crop) for p in photos])
+    return unpaired_split(train, style, seed=seed, test_images=data.test_tiles(photos, crop))
+
+
 # ------------------------------------------------------------------ classic baselines
 def _reference_pixels(reference):
     ref = np.asarray(reference, dtype=np.float64)
@@ -233,13 +248,19 @@ def histogram_match(image, reference):
 
 
 def reinhard_transfer(image, reference):
-    """Reinhard et al. (2001) colour transfer: match the mean and spread of each channel in Lab."""
+    """Reinhard et al. (2001) colour transfer: match the mean and spread of each channel.
+
+    Reinhard used the lαβ space; CIE Lab (scikit-image) is as decorrelated for this purpose.
+    """
     x = color.rgb2lab(as_image(image))
     ref = color.rgb2lab(_reference_pixels(reference))
     mu_x, sd_x = x.reshape(-1, 3).mean(0), x.reshape(-1, 3).std(0)
     mu_r, sd_r = ref.reshape(-1, 3).mean(0), ref.reshape(-1, 3).std(0)
     out = (x - mu_x) / np.maximum(sd_x, 1e-6) * sd_r + mu_r
-    return np.clip(color.lab2rgb(out), 0, 1).astype(np.float32)
+    with warnings.catch_warnings():  # colours outside the sRGB gamut are expected; they are clipped
+        warnings.simplefilter("ignore", UserWarning)
+        rgb = color.lab2rgb(out)
+    return np.clip(rgb, 0, 1).astype(np.float32)
 
 
 BASELINES = {"histogram_match": histogram_match, "reinhard": reinhard_transfer}

@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from scipy import ndimage
 
 GRID = 512            # terrain cells along each side of the torus
-RELIEF = 40.0         # height of the highest peak above the lowest valley, in cells
-EYE_HEIGHT = 2.0      # camera height above the ground (or water), in cells
-WATER_QUANTILE = 0.22  # share of the terrain under water
+RELIEF = 90.0         # height of the highest peak above the lowest valley, in cells
+EYE_HEIGHT = 3.0      # camera height above the ground (or water), in cells
+WATER_QUANTILE = 0.15  # share of the terrain under water
 MARCH_STEPS = 768
 NEAR, FAR = 0.2, 0.7 * GRID
 FOG_DISTANCE = 110.0
@@ -99,20 +100,25 @@ def make_world(seed: int = 0) -> World:
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     seed = int(seed)
-    base = periodic_noise(seed * 4 + 0, GRID, slope=2.4)
-    ridges = 1.0 - np.abs(2.0 * periodic_noise(seed * 4 + 1, GRID, slope=2.0) - 1.0)
-    height = RELIEF * (0.7 * base ** 1.5 + 0.3 * base * ridges)
+    base = periodic_noise(seed * 4 + 0, GRID, slope=3.2)
+    ridges = 1.0 - np.abs(2.0 * periodic_noise(seed * 4 + 1, GRID, slope=2.6) - 1.0)
+    height = RELIEF * (0.6 * base ** 2 + 0.4 * base ** 2 * ridges)
     water = float(np.quantile(height, WATER_QUANTILE))
     surface = np.maximum(height, water)
-    gy, gx = np.gradient(surface)
+    gx = (np.roll(surface, -1, axis=1) - np.roll(surface, 1, axis=1)) / 2  # periodic, like the terrain
+    gy = (np.roll(surface, -1, axis=0) - np.roll(surface, 1, axis=0)) / 2
     normals = np.stack([-gx, -gy, np.ones_like(gx)], axis=-1)
     normals /= np.linalg.norm(normals, axis=-1, keepdims=True)
     detail = periodic_noise(seed * 4 + 2, GRID, slope=1.0)
     clouds = periodic_noise(seed * 4 + 3, 256, slope=2.6)
-    # Stand on a gentle shore: dry, flat and just above the water line.
+    # Stand on a flat valley floor, above the water, where the land around is lowest
+    # (open views across the valley to the mountains).
     slope = np.hypot(gx, gy)
-    score = np.abs(height - (water + 1.5)) + 20.0 * slope
-    score[height < water + 0.5] = np.inf
+    valley = (height > water + 3.0) & (height < water + 12.0) & (slope < 0.25)
+    if not valley.any():
+        valley = height > water
+    openness = ndimage.uniform_filter(surface - water, size=25, mode="wrap")
+    score = np.where(valley, openness + 5.0 * slope, np.inf)
     cy, cx = np.unravel_index(np.argmin(score), score.shape)
     camera = np.array([cx, cy, surface[cy, cx] + EYE_HEIGHT], dtype=np.float64)
     return World(seed, height, surface, water, normals, detail, clouds, camera)
@@ -169,15 +175,15 @@ def _sky(world: World, azimuth, elevation):
 def _ground(world: World, x, y, distance):
     h = _bilinear(world.height, x, y)
     normal = _bilinear(world.normals, x, y)
-    detail = _bilinear(world.detail, x * 4.0, y * 4.0)
+    detail = _bilinear(world.detail, x * 2.0, y * 2.0)
     steep = 1 - normal[..., 2]
     rel = (h - world.water) / (RELIEF - world.water)
     colour = np.where((rel < 0.35)[..., None], GRASS, FOREST)
-    colour = np.where((rel < 0.03)[..., None], SAND, colour)
+    colour = np.where((h < world.water + 0.8)[..., None], SAND, colour)
     colour = np.where(((rel > 0.6) | (steep > 0.32))[..., None], ROCK, colour)
     colour = np.where(((rel > 0.78) & (steep < 0.35))[..., None], SNOW, colour)
     colour = colour * (0.8 + 0.4 * detail[..., None])
-    colour = colour * (0.35 + 0.75 * np.clip(normal @ SUN, 0, 1))[..., None]
+    colour = colour * (0.5 + 0.6 * np.clip(normal @ SUN, 0, 1))[..., None]
     under = (h < world.water)[..., None]
     depth = np.clip((world.water - h) / 6.0, 0, 1)[..., None]
     wet = WATER * (1.1 - 0.5 * depth) * (0.9 + 0.2 * detail[..., None])
@@ -307,7 +313,7 @@ class StereoPair:
 
 
 def stereo_pair(seed: int = 0, yaw: float = 0.0, size=(192, 256), fov: float = 70.0,
-                baseline: float = 0.4) -> StereoPair:
+                baseline: float = 1.0) -> StereoPair:
     """Render a rectified stereo pair, eyes ``baseline`` apart, looking level at ``yaw``.
 
     Both eyes render the same world, so disparity = focal × baseline / depth

@@ -83,6 +83,17 @@ def test_image_over_the_pixel_limit(tmp_path, rgb_png, monkeypatch):
     assert data.load_image(rgb_png, max_pixels=600).shape == (20, 30, 3)
 
 
+def test_decompression_bomb_is_refused_before_decoding(tmp_path):
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    for side in (8000, 100_000):  # over our limit; over Pillow's own limit too
+        png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+               + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b""))
+        (tmp_path / "bomb.png").write_bytes(png)  # 200 bytes that claim 64 M or 10 G pixels
+        with pytest.raises(ImageError, match=r"bomb\.png.*decompression bomb"):
+            data.load_image(tmp_path / "bomb.png")
+
+
 def test_unsupported_mode(tmp_path):
     Image.fromarray(np.ones((4, 5), np.float32), mode="F").save(tmp_path / "float.tif")
     with pytest.raises(ImageError, match=r"float\.tif.*unsupported image mode 'F'"):
@@ -133,6 +144,19 @@ def test_16_bit_png_keeps_its_precision(tmp_path):
     assert Image.open(tmp_path / "deep.png").mode.startswith("I;16")
     x = data.load_image(tmp_path / "deep.png")
     np.testing.assert_allclose(x[..., 1], deep / 65535, atol=1e-7)  # 8 bits would be off by up to 2e-3
+
+
+def test_16_bit_colour_png_loads_to_8_bit_precision(tmp_path):
+    """Pillow decodes 48-bit RGB PNG to 8 bits per channel: right values, coarser steps."""
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    px = np.array([[[0, 1000, 65535], [30000, 50000, 12345]]], dtype=">u2")
+    raw = b"\x00" + px[0].tobytes()
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 1, 16, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    (tmp_path / "rgb16.png").write_bytes(png)
+    x = data.load_image(tmp_path / "rgb16.png")
+    np.testing.assert_allclose(x[0], px[0] / 65535, atol=1 / 255)
 
 
 def test_exif_orientation_turns_the_image_upright(tmp_path):

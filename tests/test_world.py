@@ -47,7 +47,7 @@ def test_perspective_view_agrees_with_py360convert(pano, yaw, pitch):
 
 
 def test_stereo_disparity_is_exact():
-    pair = world.stereo_pair(0, yaw=20, size=(96, 128), baseline=0.4)
+    pair = world.stereo_pair(0, yaw=20, size=(96, 128))
     assert pair.left.shape == pair.right.shape == (96, 128, 3)
     np.testing.assert_allclose(pair.disparity_left, pair.focal * pair.baseline / pair.depth_left, rtol=1e-5)
     sky = np.isinf(pair.depth_left)
@@ -92,3 +92,39 @@ def test_landscape_views_are_distinct():
 def test_bad_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_stereo_warp_psnr_metric():
+    rng = np.random.default_rng(0)
+    right = rng.random((6, 30, 3))
+    left = np.zeros_like(right)
+    left[:, 2:] = right[:, :-2]
+    assert metrics.stereo_warp_psnr(left, right, np.full((6, 30), 2.0)) == float("inf")
+    assert metrics.stereo_warp_psnr(left, right, np.zeros((6, 30))) < 15
+
+
+def test_local_wrap_seam_ratio(pano):
+    assert 0.6 < metrics.local_wrap_seam_ratio(pano) < 1.6
+    ramp = np.tile(np.linspace(0, 1, 64), (8, 1))
+    assert metrics.local_wrap_seam_ratio(ramp) > 50
+
+
+def test_data_tour_figures_are_written(tmp_path, monkeypatch, pano):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from gvr_helpers import plotting
+
+    monkeypatch.setenv("GVR_FIGURES_DIR", str(tmp_path))
+    pair = world.stereo_pair(0, size=(24, 32))
+    rows = [pano[:32, :32], pano[-32:, :32]]
+    figures = [
+        plotting.data_content(rows, ["sky", "ground"]),
+        plotting.data_styles(rows, {"flip": [r[::-1] for r in rows]}),
+        plotting.data_panorama(pano),
+        plotting.data_stereo(pair.left, pair.right, pair.disparity_left),
+    ]
+    assert all(isinstance(f, matplotlib.figure.Figure) for f in figures)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "00_data_content.png", "00_data_panorama.png", "00_data_stereo.png", "00_data_styles.png"]
+    matplotlib.pyplot.close("all")
