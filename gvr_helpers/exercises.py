@@ -155,6 +155,7 @@ def check_sliced_wasserstein_1d(fn: Callable) -> bool:
                                hint="sort both samples first: the k-th smallest of x is transported to the k-th smallest of y.")
     return report(name, True)
 
+
 # ------------------------------------------------------------ 00 overview: data tour (issue 4)
 def check_disparity_from_depth(fn: Callable) -> bool:
     """Exercise: disparity d = focal × baseline / depth (pixels), 0 for the sky at infinite depth."""
@@ -176,3 +177,103 @@ def check_disparity_from_depth(fn: Callable) -> bool:
         pass
     return check_close(name, got, expected, hint=hint,
                        inputs="depth=[[2, 4, 10], [50, 1, inf]], focal=180, baseline=0.5")
+
+
+# ------------------------------------------------------------ 02 generator
+def _check_table(name: str, fn: Callable, cases, hints: Callable | None = None) -> bool:
+    """Run ``fn(*args)`` on every case; report the first wrong one with its inputs (and a hint)."""
+    for args, expected in cases:
+        ok, got = _call(name, fn, *args)
+        if not ok:
+            return False
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            return report(name, False, f"expected one number for {args}, got {type(got).__name__}.")
+        if value != expected:
+            hint = hints(args, value) if hints else ""
+            return report(name, False, f"expected {expected} for {args}, got {got}. {hint}".strip())
+    return report(name, True, f"{len(cases)} cases")
+
+
+def check_conv_output_size(fn: Callable) -> bool:
+    """Exercise: output size of a convolution, n_out = floor((n + p - k) / s) + 1, p = total padding."""
+    cases = [((32, 3, 1, 2), 32), ((32, 4, 2, 2), 16), ((64, 7, 1, 0), 58), ((33, 3, 2, 0), 16),
+             ((5, 3, 2, 1), 2), ((256, 4, 2, 3), 128)]
+
+    def hints(args, value):
+        n, k, s, p = args
+        if value == (n + p - k) / s + 1:
+            return "Round down: a window that does not fit completely is not computed."
+        if value == (n + 2 * p - k) // s + 1:
+            return "p is the *total* padding (both sides together), not the padding on each side."
+        if value == (n + p - k) // s:
+            return "Count the first window too: +1."
+        return "Count the positions where a k-wide window fits in n + p pixels, moving s at a time."
+    return _check_table("conv output size", fn, cases, hints)
+
+
+def check_transposed_output_size(fn: Callable) -> bool:
+    """Exercise: output size of a transposed convolution, n_out = (n - 1)·s + k - p."""
+    cases = [((16, 3, 2, 1), 32), ((16, 4, 2, 2), 32), ((4, 4, 2, 0), 10), ((8, 3, 1, 2), 8), ((1, 5, 3, 0), 5)]
+
+    def hints(args, value):
+        n, k, s, p = args
+        if value == n * s + k - p:
+            return "n inputs are n - 1 strides apart, not n."
+        if value == (n - 1) * s + k:
+            return "Subtract the padding p: it is cropped from the output."
+        return "Each of the n inputs stamps a k-wide kernel; consecutive stamps start s apart."
+    return _check_table("transposed conv output size", fn, cases, hints)
+
+
+def check_conv_macs(fn: Callable) -> bool:
+    """Exercise: multiply-accumulates per output pixel of a k×k convolution, k·k·C_in·C_out."""
+    cases = [((3, 3, 8), 216), ((1, 64, 64), 4096), ((7, 3, 32), 4704), ((4, 128, 256), 524288)]
+
+    def hints(args, value):
+        k, c_in, c_out = args
+        if value == k * c_in * c_out:
+            return "The kernel is k×k: k·k taps per input channel."
+        if value == k * k * c_in * c_out + c_out:
+            return "The bias is an addition, not a multiply-accumulate: leave it out."
+        return "Each of the C_out outputs of a pixel sums k·k·C_in products."
+    return _check_table("MACs per output pixel", fn, cases, hints)
+
+
+# ------------------------------------------------------------ 03 discriminator
+def check_receptive_field(fn: Callable) -> bool:
+    """Exercise: receptive field of a stack of (kernel, stride) layers: rf += (k - 1)·jump; jump *= s."""
+    patchgan = [(4, 2), (4, 2), (4, 2), (4, 1), (4, 1)]
+    cases = [(([(3, 1)],), 3), (([(3, 1), (3, 1)],), 5), (([(3, 2), (3, 1)],), 7), (([(2, 2), (2, 2)],), 4),
+             (([],), 1), ((patchgan,), 70)]
+
+    def hints(args, value):
+        stack = args[0]
+        if value == 1 + sum(k - 1 for k, _ in stack):
+            return ("Each layer adds (k - 1) steps of the *input* grid of that layer, and after a stride-s "
+                    "layer one step is s pixels of the image: multiply by the product of earlier strides.")
+        return "Start at 1 pixel; for each layer add (k - 1) times the product of the strides before it."
+    return _check_table("receptive field", fn, cases, hints)
+
+
+def check_power_iteration(fn: Callable) -> bool:
+    """Exercise: estimate the largest singular value σ_max(W) by power iteration."""
+    name = "power iteration"
+    rng = np.random.default_rng(3)
+    q1, _ = np.linalg.qr(rng.normal(size=(6, 6)))
+    q2, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+    w = q1[:, :4] @ np.diag([3.0, 1.5, 0.5, 0.1]) @ q2.T
+    ok, got = _call(name, fn, w, 50)
+    if not ok:
+        return False
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        return report(name, False, f"expected one number (σ_max), got {type(got).__name__}.")
+    hint = "Repeat v = normalise(Wᵀu), u = normalise(W v); then σ ≈ uᵀ W v (or ‖W v‖)."
+    if abs(value - 9.0) < 1e-3:
+        hint = "That is σ_max²: ‖WᵀW v‖ for a unit v is σ², take a square root or use uᵀ W v."
+    elif abs(value - 0.1) < 1e-3:
+        hint = "That is the smallest singular value."
+    return check_close(name, value, 3.0, atol=1e-3, hint=hint, inputs="W with singular values 3, 1.5, 0.5, 0.1")

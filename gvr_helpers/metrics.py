@@ -225,6 +225,7 @@ def temporal_warping_error(frames, sampling_maps) -> float:
         raise ValueError("no pixel of one frame is visible in the next: the motion is too large")
     return float(errors / counts)
 
+
 # ------------------------------------------------------------ data and world (issue 4: data, world, styles)
 def stereo_warp_psnr(left, right, disparity_left) -> float:
     """PSNR (dB) of the right view warped to the left by ``disparity_left``, over pixels both eyes see.
@@ -254,3 +255,26 @@ def local_wrap_seam_ratio(panorama, window: int = 8) -> float:
     seam = np.mean(steps[:, window])
     neighbours = np.mean(np.delete(steps, window, axis=1))
     return float(seam / max(neighbours, 1e-12))
+
+
+# ------------------------------------------------------------ 02 generator (models helper)
+def checkerboard_score(image, period: int = 2, margin: int = 8) -> float:
+    """Share of an image's contrast that repeats every ``period`` pixels (0 = none, 1 = all of it).
+
+    The means of the period×period phases of the interior (``margin`` pixels in from each border)
+    are equal for a natural image; a transposed convolution's checkerboard makes them differ.
+    Score = (max − min of the phase means) / (max − min of the interior), 0 for a flat image."""
+    x = np.asarray(image, dtype=np.float64)
+    if x.ndim == 3:
+        x = x.mean(axis=-1)
+    if x.ndim != 2:
+        raise ValueError(f"expected an H×W or H×W×C image, got shape {np.shape(image)}")
+    if int(period) != period or period < 2 or margin < 0:
+        raise ValueError(f"period must be an integer >= 2 and margin >= 0, got period={period}, margin={margin}")
+    if margin:
+        x = x[margin:-margin, margin:-margin]
+    if min(x.shape) < 2 * period:
+        raise ValueError(f"image too small for period {period} after a margin of {margin}: {np.shape(image)}")
+    phases = np.array([[x[a::period, b::period].mean() for b in range(period)] for a in range(period)])
+    contrast = x.max() - x.min()
+    return 0.0 if contrast == 0 else float((phases.max() - phases.min()) / contrast)

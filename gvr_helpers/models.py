@@ -92,7 +92,9 @@ class Pad2D(layers.Layer):
 class SizeCheck(layers.Layer):
     """Identity that raises a clear ``ValueError`` when the height or width is
     not a multiple of ``multiple`` (the network's total stride). Without it a
-    wrong size fails deep inside the network, or silently returns another size."""
+    wrong size fails deep inside the network, or silently returns another size.
+    The check runs whenever the size is known (eagerly, or when a graph is traced
+    for a fixed size); a graph traced for unknown sizes skips it."""
 
     def __init__(self, multiple: int = 1, **kwargs):
         super().__init__(**kwargs)
@@ -150,18 +152,18 @@ def _act(x, activation):
     return x
 
 
-def _conv_layer(filters, kernel, stride, use_bias, spectral_norm):
+def _conv_layer(filters, kernel, stride, use_bias, spectral_norm, init=None):
     conv = layers.Conv2D(filters, kernel, strides=stride, padding="valid", use_bias=use_bias,
-                         kernel_initializer=_INIT)
+                         kernel_initializer=init or _INIT)
     return layers.SpectralNormalization(conv) if spectral_norm else conv
 
 
 def conv_block(x, filters, kernel=3, stride=1, *, padding="reflect", norm="instance", activation="relu",
-               spectral_norm=False):
+               spectral_norm=False, init=None):
     """Pad2D -> valid Conv2D -> normalisation -> activation."""
     p = _same_pad(kernel)
     x = Pad2D((p, p), padding)(x)
-    x = _conv_layer(filters, kernel, stride, norm == "none", spectral_norm)(x)
+    x = _conv_layer(filters, kernel, stride, norm == "none", spectral_norm, init)(x)
     return _act(_norm(x, norm), activation)
 
 
@@ -314,9 +316,11 @@ def patchgan_receptive_field(n_layers: int, kernel_size: int = 4) -> int:
 def patchgan_discriminator(filters: int = 32, n_layers: int = 3, kernel_size: int = 4,
                            receptive_field: int | None = None, norm: str = "instance",
                            spectral_norm: bool = False, padding: str = "zero", channels: int = 3,
-                           max_filters: int = 256) -> keras.Model:
+                           max_filters: int = 256, kernel_initializer=None) -> keras.Model:
     """pix2pix/CycleGAN's PatchGAN: a fully convolutional D that returns a map of logits, one per
-    overlapping patch. ``receptive_field`` (e.g. 16, 34, 70) picks ``n_layers`` for you."""
+    overlapping patch. ``receptive_field`` (e.g. 16, 34, 70) picks ``n_layers`` for you.
+    ``kernel_initializer`` defaults to pix2pix's N(0, 0.02); without normalisation a deep stack
+    starts faster from "he_normal"."""
     _positive(filters=filters, kernel_size=kernel_size, channels=channels)
     if receptive_field is not None:
         options = {patchgan_receptive_field(n, kernel_size): n for n in range(0, 7)}
@@ -330,18 +334,20 @@ def patchgan_discriminator(filters: int = 32, n_layers: int = 3, kernel_size: in
     _check_choice(padding, PADDINGS, "padding")
     inputs = keras.Input((None, None, channels), name="image")
     x = layers.Rescaling(2.0, offset=-1.0, name="to_minus1_1")(inputs)
-    opts = dict(padding=padding, activation="leaky", spectral_norm=spectral_norm)
+    opts = dict(padding=padding, activation="leaky", spectral_norm=spectral_norm, init=kernel_initializer)
     f = filters
     for i in range(n_layers):
         x = conv_block(x, f, kernel_size, 2, norm="none" if i == 0 else norm, **opts)
         f = min(2 * f, max_filters)
     x = conv_block(x, f, kernel_size, 1, norm="none" if n_layers == 0 else norm, **opts)
-    x = conv_block(x, 1, kernel_size, 1, padding=padding, norm="none", activation=None, spectral_norm=spectral_norm)
+    x = conv_block(x, 1, kernel_size, 1, padding=padding, norm="none", activation=None, spectral_norm=spectral_norm,
+                   init=kernel_initializer)
     return keras.Model(inputs, x, name="patchgan_discriminator")
 
 
 def dcgan_discriminator(image_size: int = 32, filters: int = 32, norm: str = "none", spectral_norm: bool = False,
-                        padding: str = "zero", channels: int = 3, kernel_size: int = 4) -> keras.Model:
+                        padding: str = "zero", channels: int = 3, kernel_size: int = 4,
+                        kernel_initializer=None) -> keras.Model:
     """DCGAN's D(x; ψ): stride-2 convs down to 4×4, then one logit for the whole image.
     norm defaults to "none" because penalties such as R1 assume each sample's logit depends only on it."""
     _positive(image_size=image_size, filters=filters, channels=channels, kernel_size=kernel_size)
@@ -355,10 +361,10 @@ def dcgan_discriminator(image_size: int = 32, filters: int = 32, norm: str = "no
     f = filters
     for i in range(int(n_down)):
         x = conv_block(x, f, kernel_size, 2, padding=padding, norm="none" if i == 0 else norm,
-                       activation="leaky", spectral_norm=spectral_norm)
+                       activation="leaky", spectral_norm=spectral_norm, init=kernel_initializer)
         f *= 2
     x = layers.Flatten()(x)
-    dense = layers.Dense(1, kernel_initializer=_INIT)
+    dense = layers.Dense(1, kernel_initializer=kernel_initializer or _INIT)
     x = (layers.SpectralNormalization(dense) if spectral_norm else dense)(x)
     return keras.Model(inputs, x, name="dcgan_discriminator")
 
@@ -547,3 +553,23 @@ def build_gan(generator: keras.Model, discriminator: keras.Model, **options) -> 
 
 
 build_gans = build_gan  # the seed article's name
+
+
+def upsampling_overlap(kernel: int = 3, stride: int = 2, upsampling: str = "transpose", n: int = 8):
+    """How many kernel taps land on each output position (1-D, away from the borders).
+
+    A transposed convolution scatters each input over ``kernel`` outputs spaced ``stride`` apart, so
+    when ``kernel`` is not a multiple of ``stride`` some outputs receive more taps than their
+    neighbours: the checkerboard of Odena et al. (2016). Resize + convolution gives every output
+    ``kernel`` taps."""
+    import numpy as np
+
+    _check_choice(upsampling, UPSAMPLINGS, "upsampling")
+    _positive(kernel=kernel, stride=stride, n=n)
+    if upsampling == "resize":
+        return np.full(n * stride, kernel, dtype=int)
+    counts = np.zeros((n - 1) * stride + kernel, dtype=int)
+    for j in range(n):
+        counts[j * stride: j * stride + kernel] += 1
+    margin = kernel  # drop the ends, where the first and last inputs are missing neighbours
+    return counts[margin: margin + (n - 2) * stride] if n > 2 else counts

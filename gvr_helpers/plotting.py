@@ -148,6 +148,7 @@ def translation_rows(rows: dict, n: int = 4, name="05_translations", size=1.8):
     titles = [f"{label}" if i == 0 else "" for label in labels for i in range(n)]
     return image_grid(images, titles=titles, ncols=n, size=size, name=name)
 
+
 # ------------------------------------------------------------ 00 overview: the data tour (issue 4)
 import numpy as np  # noqa: E402  (kept in this section so merges stay trivial)
 
@@ -204,5 +205,119 @@ def data_stereo(left, right, disparity, name="00_data_stereo", title="stereo pai
     fig.colorbar(im, ax=axes[2], fraction=0.046, pad=0.04)
     fig.tight_layout()
     fig.suptitle(title, y=1.03)
+    save_figure(fig, name)
+    return fig
+
+
+# ------------------------------------------------------------ 02 generator
+def upsampling_overlap_figure(overlaps: dict, name="02_transposed_overlap"):
+    """Bar charts of how many kernel taps reach each output position, one panel per upsampling."""
+    fig, axes = plt.subplots(1, len(overlaps), figsize=(3.6 * len(overlaps), 2.4), squeeze=False)
+    for ax, (title, counts) in zip(axes[0], overlaps.items()):
+        ax.bar(range(len(counts)), counts, color=["#c0504d" if c != max(counts) else "#4f81bd" for c in counts])
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("output position")
+        ax.set_ylim(0, max(max(c) for c in overlaps.values()) + 0.5)
+    axes[0][0].set_ylabel("kernel taps")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def checkerboard_figure(images: dict, zoom: int = 24, name="02_checkerboard"):
+    """Each image (title -> H×W×3) in full, and a zoomed corner of its centre below it."""
+    fig, axes = plt.subplots(2, len(images), figsize=(2.8 * len(images), 5.6), squeeze=False)
+    for col, (title, img) in enumerate(images.items()):
+        h, w = img.shape[:2]
+        top, left = h // 2 - zoom // 2, w // 2 - zoom // 2
+        axes[0][col].imshow(img, vmin=0, vmax=1)
+        axes[0][col].add_patch(plt.Rectangle((left, top), zoom, zoom, fill=False, ec="yellow", lw=1.5))
+        axes[0][col].set_title(title, fontsize=9)
+        axes[1][col].imshow(img[top:top + zoom, left:left + zoom], vmin=0, vmax=1, interpolation="nearest")
+        axes[1][col].set_title(f"centre {zoom}×{zoom}, zoomed", fontsize=9)
+    for ax in axes.flat:
+        ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def influence_figure(maps: dict, receptive_fields: dict, name="02_influence"):
+    """|G(x + δ) − G(x)| for a one-pixel change δ at the centre (log scale), with the computed
+    receptive field drawn as a square around the changed pixel."""
+    import numpy as np
+
+    fig, axes = plt.subplots(1, len(maps), figsize=(3.4 * len(maps), 3.4), squeeze=False)
+    for ax, (title, m) in zip(axes[0], maps.items()):
+        m = np.asarray(m, dtype=float)
+        ax.imshow(np.log10(m + 1e-12), cmap="magma", vmin=-9, vmax=max(-8, np.log10(m.max() + 1e-12)))
+        rf = receptive_fields[title]
+        cy, cx = m.shape[0] // 2, m.shape[1] // 2
+        ax.add_patch(plt.Rectangle((cx - rf / 2, cy - rf / 2), rf, rf, fill=False, ec="cyan", lw=1.5))
+        ax.set_title(f"{title}\nreceptive field {rf} px (cyan)", fontsize=9)
+        ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+# ------------------------------------------------------------ 03 discriminator
+def receptive_field_figure(image, receptive_fields: dict, centre, stride: int | None = None,
+                           name="03_receptive_field"):
+    """Squares of each receptive field (label -> size in px) centred on ``centre`` = (row, col);
+    with ``stride``, also the grid of patch centres of the largest one."""
+    fig, ax = plt.subplots(figsize=(5.5, 5.5))
+    ax.imshow(image)
+    colours = ["#ffd966", "#6fa8dc", "#e06666", "#93c47d"]
+    cy, cx = centre
+    for (label, rf), colour in zip(receptive_fields.items(), colours):
+        ax.add_patch(plt.Rectangle((cx - rf / 2, cy - rf / 2), rf, rf, fill=False, ec=colour, lw=2, label=label))
+    if stride:
+        rf = max(receptive_fields.values())
+        ys = range(int(cy - rf / 2), int(cy + rf / 2) + 1, stride)
+        xs = range(int(cx - rf / 2), int(cx + rf / 2) + 1, stride)
+        ax.scatter([x for _ in ys for x in xs], [y for y in ys for _ in xs], s=4, c="white",
+                   label=f"neighbouring patch centres (every {stride} px)")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def logit_map_figure(image, logits, title="D's logit per patch", name="03_logit_map"):
+    """An image next to its PatchGAN logit map (red: 'fake', blue: 'real')."""
+    import numpy as np
+
+    logits = np.asarray(logits, dtype=float)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    axes[0].imshow(image)
+    axes[0].set_title("input", fontsize=10)
+    limit = float(np.abs(logits).max()) or 1.0
+    shown = axes[1].imshow(logits, cmap="RdBu", vmin=-limit, vmax=limit)
+    axes[1].set_title(title, fontsize=10)
+    fig.colorbar(shown, ax=axes[1], fraction=0.04, label="logit (> 0: real)")
+    for ax in axes:
+        ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def singular_values_figure(values: dict, name="03_spectral_norm"):
+    """Grouped bars of σ_max per layer, one group per model (label -> {layer: σ})."""
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(6.5, 3))
+    width = 0.8 / len(values)
+    for i, (label, per_layer) in enumerate(values.items()):
+        xs = np.arange(len(per_layer)) + i * width
+        ax.bar(xs, list(per_layer.values()), width, label=label)
+    ax.axhline(1.0, color="k", lw=0.8, ls="--")
+    ax.set_xticks(np.arange(len(next(iter(values.values())))) + width * (len(values) - 1) / 2)
+    ax.set_xticklabels([f"layer {i + 1}" for i in range(len(next(iter(values.values()))))])
+    ax.set_ylabel("largest singular value σ_max")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
     save_figure(fig, name)
     return fig

@@ -255,3 +255,40 @@ def test_build_gan_wraps_the_pair():
     g, d = models.build_generator("mlp", noise_dim=2, data_dim=2), models.build_discriminator("mlp", data_dim=2)
     gan = models.build_gans(g, d)
     assert isinstance(gan, train.GAN) and gan.generator is g and gan.discriminator is d
+
+
+# ---------------------------------------------------------------- checkerboard artefacts
+def test_upsampling_overlap_counts():
+    np.testing.assert_array_equal(models.upsampling_overlap(3, 2, "transpose", n=6)[:4], [1, 2, 1, 2])
+    assert set(models.upsampling_overlap(4, 2, "transpose").tolist()) == {2}
+    assert set(models.upsampling_overlap(3, 2, "resize").tolist()) == {3}
+    with pytest.raises(ValueError, match="upsampling"):
+        models.upsampling_overlap(3, 2, "bilinear")
+
+
+def test_untrained_transposed_generator_has_a_checkerboard_and_resize_conv_does_not():
+    from skimage import data, transform
+
+    from gvr_helpers import metrics
+    photo = transform.resize(data.astronaut(), (64, 64), anti_aliasing=True).astype("float32")[None]
+    for seed in (0, 1):
+        scores = {}
+        for up in ("transpose", "resize"):
+            keras.utils.set_random_seed(seed)
+            g = models.build_generator("resnet", filters=8, n_blocks=1, upsampling=up)
+            scores[up] = metrics.checkerboard_score(np.asarray(g(photo))[0])
+        assert scores["transpose"] > 5 * scores["resize"], scores
+
+
+def test_custom_layers_validate_and_serialise():
+    with pytest.raises(ValueError, match="padding mode"):
+        models.Pad2D(1, "wrap")
+    with pytest.raises(ValueError, match="non-negative"):
+        models.Pad2D(((1, -1), (0, 0)))
+    with pytest.raises(ValueError, match="multiple"):
+        models.SizeCheck(0)
+    pad = models.Pad2D(((1, 2), (3, 0)), "circular")
+    clone = models.Pad2D.from_config(pad.get_config())
+    assert clone.padding == ((1, 2), (3, 0)) and clone.mode == "circular"
+    assert pad.compute_output_shape((None, 5, None, 3)) == (None, 8, None, 3)
+    assert models.SizeCheck.from_config(models.SizeCheck(8).get_config()).multiple == 8
