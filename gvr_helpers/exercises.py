@@ -277,3 +277,48 @@ def check_power_iteration(fn: Callable) -> bool:
     elif abs(value - 0.1) < 1e-3:
         hint = "That is the smallest singular value."
     return check_close(name, value, 3.0, atol=1e-3, hint=hint, inputs="W with singular values 3, 1.5, 0.5, 0.1")
+
+
+# ------------------------------------------------------------ 04 minimax training
+def check_hq_fraction(fn: Callable) -> bool:
+    """Exercise: the fraction of samples within 3 std of their nearest mode centre."""
+    name = "high-quality fraction"
+    centers = np.array([[2.0, 0.0], [0.0, 2.0], [-2.0, 0.0]])
+    samples = np.array([[2.05, 0.0], [0.0, 1.7], [-2.0, 0.14], [0.0, 0.0], [1.0, 1.0], [2.0, -0.16]])
+    std = 0.05  # 3 std = 0.15: samples 0 and 2 are in, sample 1 (0.3 away) and 5 (0.16 away) are not
+    ok, got = _call(name, fn, samples, centers, std)
+    if not ok:
+        return False
+    hint = "Measure each sample's distance to its *nearest* centre and count those within 3 * std."
+    try:
+        got_f = float(got)
+    except (TypeError, ValueError):
+        return report(name, False, f"expected one number between 0 and 1, got {type(got).__name__}.")
+    if abs(got_f - 2) < 1e-9:
+        hint = "That is a count; divide by the number of samples to get a fraction."
+    elif abs(got_f - 3 / 6) < 1e-9:
+        hint = "Use 3 standard deviations (0.15 here), and compare distances with <=, not squared distances."
+    return check_close(name, got_f, 2 / 6, atol=1e-6, hint=hint,
+                       inputs="6 samples near 3 centres with std 0.05")
+
+
+def check_hinge_d_loss(fn: Callable) -> bool:
+    """Exercise: the hinge discriminator loss  mean(relu(1 - real)) + mean(relu(1 + fake))  from logits."""
+    name = "hinge discriminator loss"
+    real = np.array([2.0, 0.5, -1.0], dtype=np.float32)
+    fake = np.array([-2.0, 0.0, 0.5, -0.5], dtype=np.float32)
+    ok, got = _call(name, fn, real, fake)
+    if not ok:
+        return False
+    expected = np.mean(np.maximum(0, 1 - real)) + np.mean(np.maximum(0, 1 + fake))
+    hint = "Real logits are pushed above +1 and fake logits below -1; nothing is gained beyond the margin."
+    try:
+        got_f = float(np.asarray(got))
+    except (TypeError, ValueError):
+        return report(name, False, f"expected one number, got {type(got).__name__}.")
+    if abs(got_f - (np.mean(np.maximum(0, 1 + real)) + np.mean(np.maximum(0, 1 - fake)))) < 1e-5:
+        hint = "Real and fake are swapped: the real logits should be *large*, so penalise 1 - real."
+    elif abs(got_f - (np.mean(1 - real) + np.mean(1 + fake))) < 1e-5:
+        hint = "Clip at zero with max(0, .): samples already past the margin cost nothing."
+    return check_close(name, got_f, expected, atol=1e-5, hint=hint,
+                       inputs="real logits [2, 0.5, -1], fake logits [-2, 0, 0.5, -0.5]")

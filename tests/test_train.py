@@ -178,3 +178,26 @@ def test_mirrored_strategy_on_two_logical_cpus_matches_one_device():
         assert loss2[key] == pytest.approx(loss1[key], rel=1e-5, abs=1e-6), key
     for a, b in zip(w1, w2):
         np.testing.assert_allclose(np.array(b), np.array(a), rtol=1e-5, atol=1e-6)
+
+
+def test_ring_experiment_measures_its_samples_and_checks_variant_names():
+    run = train.train_ring(seed=0, steps=20, hidden=8, depth=1, snapshot_every=10, spectral_norm=True,
+                           instance_noise=0.1, n_eval=500)
+    assert 0 <= run["modes_covered"] <= 8 and 0 <= run["hq_fraction"] <= 1
+    assert [s for s, _ in run["frames"]] == [10, 20] and run["samples"].shape == (500, 2)
+    assert any("spectral" in layer.name for layer in run["gan"].discriminator.layers)
+    table = train.compare_ring_variants(["saturating (minimax)"], seeds=[0], done={("saturating (minimax)", 0): run})
+    assert table["saturating (minimax)"]["modes_covered"] == [run["modes_covered"]]
+    with pytest.raises(ValueError, match="unknown ring variants"):
+        train.compare_ring_variants(["wgan"])
+
+
+def test_a_tf_data_pipeline_of_batches_can_be_the_data():
+    gan = small_gan()
+    batches = tf.data.Dataset.from_tensor_slices(DATA).batch(16, drop_remainder=True)
+    history = train.train_gans(gan, batches, epochs=1, steps_per_epoch=3, progress=False)
+    assert len(history.steps) == 3
+    with pytest.raises(ValueError, match="steps_per_epoch"):
+        train.train_gans(gan, batches, epochs=1, progress=False)
+    with pytest.raises(ValueError, match="fixed batch size"):
+        train.make_dataset(tf.data.Dataset.from_tensor_slices(DATA).batch(16), (2,))
