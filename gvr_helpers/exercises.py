@@ -322,3 +322,112 @@ def check_hinge_d_loss(fn: Callable) -> bool:
         hint = "Clip at zero with max(0, .): samples already past the margin cost nothing."
     return check_close(name, got_f, expected, atol=1e-5, hint=hint,
                        inputs="real logits [2, 0.5, -1], fake logits [-2, 0, 0.5, -0.5]")
+
+
+# ------------------------------------------------------------ 07–09 VR
+def check_row_latitudes(fn: Callable) -> bool:
+    """Exercise 7.1: the latitude (degrees) of the centre of every row of an h-row panorama."""
+    name = "row latitudes"
+    ok, got = _call(name, fn, 4)
+    if not ok:
+        return False
+    expected = 90.0 - (np.arange(4) + 0.5) * 180.0 / 4
+    hint = "Row i covers latitudes 90 - 180·i/h down to 90 - 180·(i+1)/h: take its centre, i + 0.5."
+    if np.allclose(np.asarray(got, dtype=float), 90.0 - np.arange(4) * 180.0 / 4):
+        hint = "Those are the rows' top edges; the question asks for the centres (i + 0.5)."
+    if not check_close(name, got, expected, hint=hint, inputs="h=4"):
+        return False
+    ok, got = _call(name, fn, 512)
+    return ok and check_close(name, got, 90.0 - (np.arange(512) + 0.5) * 180.0 / 512, inputs="h=512")
+
+
+def check_wrap_pad(fn: Callable) -> bool:
+    """Exercise 7.2: pad a panorama by p columns on each side with the columns from the other side."""
+    name = "wrap padding"
+    x = np.random.default_rng(0).random((3, 8, 3)).astype(np.float32)
+    ok, got = _call(name, fn, x, 2)
+    if not ok:
+        return False
+    expected = np.concatenate([x[:, -2:], x, x[:, :2]], axis=1)
+    got_arr = np.asarray(got)
+    if got_arr.shape == expected.shape and np.allclose(got_arr, np.pad(x, ((0, 0), (2, 2), (0, 0)), mode="reflect")):
+        return report(name, False, "that is reflect padding; a panorama continues with its *other* edge "
+                                   "(np.pad(..., mode='wrap') or np.concatenate).")
+    hint = "Left of column 0 comes the last p columns, right of the last column the first p columns."
+    return check_close(name, got, expected, hint=hint, inputs="an 3×8 image and p=2")
+
+
+def check_right_from_left(fn: Callable) -> bool:
+    """Exercise 8.1: carry the left eye's stylized image to the right eye along the right-view disparity."""
+    name = "left to right warp"
+    rng = np.random.default_rng(1)
+    left = rng.random((4, 10, 3))
+    d_right = np.full((4, 10), 2.0)
+    d_right[:, -2:] = np.nan
+    ok, got = _call(name, fn, left, d_right)
+    if not ok:
+        return False
+    from .metrics import warp_horizontal
+
+    expected, valid = warp_horizontal(left, d_right)
+    got_arr = np.asarray(got, dtype=float)
+    if got_arr.shape != expected.shape:
+        return report(name, False, f"expected an image of shape {expected.shape}, got {got_arr.shape}.")
+    if np.allclose(got_arr[valid], warp_horizontal(left, -d_right)[0][valid]):
+        return report(name, False, "the sign is flipped: right pixel x sees left pixel x + d.")
+    return check_close(name, got_arr[valid], expected[valid],
+                       hint="use metrics.warp_horizontal(stylized_left, disparity_right)[0]")
+
+
+def check_screen_space_ms(fn: Callable) -> bool:
+    """Exercise 8.2: ms per frame to stylize both eyes, from MACs per pixel and a MAC rate."""
+    name = "screen-space cost"
+    ok, got = _call(name, fn, 1000.0, (100, 200), 1e9)
+    if not ok:
+        return False
+    expected = 2 * 100 * 200 * 1000.0 / 1e9 * 1000
+    hint = "both eyes × pixels per eye × MACs per pixel, divided by MACs per second, in milliseconds"
+    if np.isclose(float(np.asarray(got, dtype=float).ravel()[0]), expected / 2):
+        hint = "that is one eye; a headset draws two."
+    return check_close(name, got, expected, rtol=1e-6, hint=hint,
+                       inputs="1000 MACs/pixel, eyes of 100×200, 1e9 MACs/s")
+
+
+def check_strongest_alpha(fn: Callable) -> bool:
+    """Exercise 9.1: the strongest style strength whose fused image keeps SSIM >= floor to the original."""
+    name = "strongest alpha"
+    from .metrics import ssim
+
+    rng = np.random.default_rng(2)
+    original = rng.random((32, 32, 3)).astype(np.float32)
+    stylized = rng.random((32, 32, 3)).astype(np.float32)
+    alphas = np.linspace(0, 1, 11)
+    ok, got = _call(name, fn, original, stylized, 0.6, alphas)
+    if not ok:
+        return False
+    keeps = [a for a in alphas if ssim((1 - a) * original + a * stylized, original) >= 0.6]
+    expected = max(keeps)
+    return check_close(name, got, expected, atol=1e-9,
+                       hint="try every alpha, keep those with ssim(fused, original) >= floor, return the largest",
+                       inputs="two random images, floor 0.6, alphas 0, 0.1, ..., 1")
+
+
+def check_seamless(stylize: Callable, panorama) -> bool:
+    """Exercise 9.2: a stylization of a panorama without a wrap seam that turns with the head."""
+    name = "seamless skybox"
+    from .metrics import wrap_seam_ratio, yaw_equivariance_mse
+
+    ok, got = _call(name, stylize, panorama)
+    if not ok:
+        return False
+    got = np.asarray(got)
+    if got.shape != np.asarray(panorama).shape:
+        return report(name, False, f"expected a panorama of shape {np.shape(panorama)}, got {got.shape}.")
+    ratio = wrap_seam_ratio(got) / max(wrap_seam_ratio(panorama), 1e-12)
+    mse = yaw_equivariance_mse(stylize, panorama, 16)
+    if mse > 1e-6:
+        return report(name, False, f"turning the world by 16 columns changes the result (MSE {mse:.2g}); "
+                                   "use method='circular' with a pad that covers the receptive field.")
+    if ratio > 1.5:
+        return report(name, False, f"the wrap seam is {ratio:.2f}× the input's; pad circularly.")
+    return report(name, True, f"seam ratio {ratio:.2f}× the input's, yaw MSE {mse:.1e}")

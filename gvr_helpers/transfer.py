@@ -9,9 +9,11 @@ overlap, the result equals one whole-image pass.
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
-DEFAULT_TILE = 256
+DEFAULT_TILE = 512
 DEFAULT_OVERLAP = 32
 DEFAULT_ALIGN = 8
 
@@ -100,18 +102,52 @@ def _tile_shape(tile, H, W, align):
     return tuple(out)
 
 
-def apply_generator(generator, image, tile: int | None = DEFAULT_TILE, overlap: int = DEFAULT_OVERLAP,
+_OVERLAPS = weakref.WeakKeyDictionary()
+
+
+def auto_overlap(generator, tile=DEFAULT_TILE, align: int = DEFAULT_ALIGN) -> int:
+    """An overlap whose ignored outer quarter covers the generator's receptive-field radius
+    (from models.describe), so tiling changes nothing; capped at half a tile. Falls back
+    to DEFAULT_OVERLAP for models describe cannot read (e.g. plain callables)."""
+    try:
+        cached = _OVERLAPS.get(generator)
+    except TypeError:
+        cached = None
+    if cached is None:
+        try:
+            from .models import describe
+
+            radius = int(describe(generator, size=64).receptive_field) // 2 + 1
+            cached = 4 * radius
+        except Exception:  # not a functional Keras model: keep the default
+            cached = DEFAULT_OVERLAP
+        try:
+            _OVERLAPS[generator] = cached
+        except TypeError:
+            pass
+    overlap = -(-cached // align) * align
+    sides = [t for t in (tile if isinstance(tile, (tuple, list)) else (tile,)) if t is not None]
+    if sides:
+        limit = min(sides) // 2
+        overlap = min(overlap, limit - limit % align)
+    return int(overlap)
+
+
+def apply_generator(generator, image, tile: int | None = DEFAULT_TILE, overlap: int | None = None,
                     align: int = DEFAULT_ALIGN) -> np.ndarray:
     """Translate one image of any size with ``generator``.
 
     ``tile``: side of the square tiles, or (height, width) where ``None`` means the whole
     extent (``None`` alone = one pass over the whole image);
     ``overlap``: pixels shared by neighbouring tiles (their outer quarter is ignored,
-    the middle half is cross-faded); ``align``: the generator's total stride (tile
+    the middle half is cross-faded; ``None`` = :func:`auto_overlap`); ``align``: the generator's total stride (tile
     sizes and origins are multiples of it; the image is reflect-padded to a multiple
     and cropped back). Memory use is bounded by one tile, not by the image.
     """
     image = check_image(image)
+    if overlap is None and tile is not None:
+        overlap = auto_overlap(generator, tile, align)
+    overlap = 0 if overlap is None else overlap
     for label, value, least in (("align", align, 1), ("overlap", overlap, 0)):
         if not isinstance(value, (int, np.integer)) or value < least:
             raise ValueError(f"{label} must be an integer >= {least}, got {value!r}")
@@ -144,7 +180,7 @@ def realism_score(discriminator, image) -> float:
     return float(np.mean(1.0 / (1.0 + np.exp(-logits))))
 
 
-def style_transfer(generator, *args, tile: int | None = DEFAULT_TILE, overlap: int = DEFAULT_OVERLAP,
+def style_transfer(generator, *args, tile: int | None = DEFAULT_TILE, overlap: int | None = None,
                    align: int = DEFAULT_ALIGN, return_score: bool = False):
     """Apply a trained translator: ``style_transfer(generator, image)``.
 

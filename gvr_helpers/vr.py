@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from . import metrics
-from .transfer import DEFAULT_ALIGN, DEFAULT_OVERLAP, DEFAULT_TILE, apply_generator, check_image
+from .transfer import DEFAULT_ALIGN, DEFAULT_TILE, apply_generator, check_image
 
 # name -> (forward, right, up) unit axes in world coordinates
 FACES = {
@@ -301,9 +301,20 @@ def stylize_cubemap(generator, panorama, size: int = 256, pad: int | None = None
 
 
 # ------------------------------------------------------------ seam-free panoramas
+def circular_pad(generator, align: int = DEFAULT_ALIGN) -> int:
+    """Columns of wrap-around padding that cover the generator's receptive-field radius
+    (from :func:`gvr_helpers.models.describe`), rounded up to a multiple of ``align``."""
+    from . import models
+
+    info = models.describe(generator, size=64)
+    radius = int(info.receptive_field) // 2 + 1
+    step = int(np.lcm(int(align), int(info.total_stride or 1)))
+    return -(-radius // step) * step
+
+
 def stylize_panorama(generator, panorama, method: str = "circular", pad: int = 32,
                      face_size: int | None = None, face_pad: int | None = None,
-                     tile: int | None = DEFAULT_TILE, overlap: int = DEFAULT_OVERLAP,
+                     tile: int | None = DEFAULT_TILE, overlap: int | None = None,
                      align: int = DEFAULT_ALIGN) -> np.ndarray:
     """Stylize a 360° panorama.
 
@@ -586,10 +597,11 @@ def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: flo
 
 
 # ------------------------------------------------------------ a stand-in translator for the VR notebooks
-def stand_in_translator(style: str = "toon", steps: int = 150, seed: int = 0, crop: int = 32,
+def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 0, crop: int = 32,
                         batch_size: int = 16, filters: int = 8, padding: str = "reflect",
-                        upsampling: str = "resize"):
-    """A small ResNet translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops
+                        upsampling: str = "resize", learning_rate: float = 2e-3, images=None,
+                        kind: str = "unet"):
+    """A small U-Net translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops
     of generated landscapes, S an algorithmic style from :mod:`gvr_helpers.styles`.
 
     It stands in for the GAN-trained translators of notebook 05 in the VR notebooks: what
@@ -597,7 +609,8 @@ def stand_in_translator(style: str = "toon", steps: int = 150, seed: int = 0, cr
     how a translator is *applied*, not of how it was trained. ``norm="none"`` keeps it local
     (no image-wide statistics), so tiles and circular padding give exact results;
     ``upsampling="resize"`` (resize then convolve) avoids the checkerboard pattern of
-    transposed convolutions, which would otherwise repeat with the stride.
+    transposed convolutions, which would otherwise repeat with the stride. ``images``
+    replaces the generated landscapes as training content (e.g. an artist's own photos).
     """
     import keras
 
@@ -606,8 +619,12 @@ def stand_in_translator(style: str = "toon", steps: int = 150, seed: int = 0, cr
     if steps < 1:
         raise ValueError(f"steps must be >= 1, got {steps}")
     keras.utils.set_random_seed(int(seed))
-    images = [world.panorama(seed=seed + 1, height=256, width=512)]
-    images += list(world.landscape_views(seed=seed + 2, n=4, size=128))
+    if images is None:
+        images = [world.panorama(seed=seed + 1, height=256, width=512)]
+        images += list(world.landscape_views(seed=seed + 2, n=4, size=128))
+    images = [check_image(x, "training image") for x in images]
+    if not images or min(min(x.shape[:2]) for x in images) < crop:
+        raise ValueError(f"need at least one training image of at least {crop}×{crop} pixels")
     targets = [styles.apply_style(style, x) for x in images]
     rng = np.random.default_rng(seed)
     n = steps * batch_size
@@ -618,9 +635,10 @@ def stand_in_translator(style: str = "toon", steps: int = 150, seed: int = 0, cr
         top, left = rng.integers(0, h - crop + 1), rng.integers(0, w - crop + 1)
         xs.append(images[i][top:top + crop, left:left + crop])
         ys.append(targets[i][top:top + crop, left:left + crop])
-    generator = models.build_generator("resnet", filters=filters, n_blocks=2, norm="none", padding=padding,
-                                       upsampling=upsampling)
-    generator.compile(optimizer=keras.optimizers.Adam(2e-3), loss="mae")
+    options = dict(n_down=2) if kind == "unet" else {}
+    generator = models.build_generator(kind, filters=filters, n_blocks=2 if kind == "resnet" else 1, norm="none",
+                                       padding=padding, upsampling=upsampling, **options)
+    generator.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mae")
     generator.fit(np.stack(xs), np.stack(ys), batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
     return generator
 

@@ -124,3 +124,16 @@ def test_alpha_blend():
         transfer.alpha_blend(a, b, 1.5)
     with pytest.raises(ImageError, match="same shape"):
         transfer.alpha_blend(a, image(8, 9), 0.5)
+
+
+def test_auto_overlap_covers_the_receptive_field_of_a_resnet():
+    from gvr_helpers import models
+
+    keras.utils.set_random_seed(0)
+    g = models.build_generator("resnet", filters=4, n_blocks=1, norm="none", upsampling="resize")
+    rf = models.describe(g).receptive_field
+    assert transfer.auto_overlap(g, tile=256) >= 4 * (rf // 2)
+    assert transfer.auto_overlap(g, tile=64) == 32  # capped at half a tile
+    x = image(96, 200)
+    assert np.max(np.abs(apply_generator(g, x, tile=None) - apply_generator(g, x, tile=128))) < 1e-5
+    assert transfer.auto_overlap(lambda b: b) == transfer.DEFAULT_OVERLAP

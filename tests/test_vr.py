@@ -264,3 +264,24 @@ def test_model_level_circular_padding_equals_input_level_wrapping():
     assert metrics.yaw_equivariance_mse(run, pano, 4) <= 1e-6
     with pytest.raises(ValueError, match="padding"):
         vr.with_padding(flat, "wrap")
+
+
+# ------------------------------------------------------------ helpers for the notebooks
+def test_circular_pad_covers_the_receptive_field():
+    from gvr_helpers import models
+
+    keras.utils.set_random_seed(0)
+    g = models.build_generator("resnet", filters=4, n_blocks=1, norm="none", upsampling="resize")
+    info = models.describe(g)
+    pad = vr.circular_pad(g)
+    assert pad >= info.receptive_field // 2 and pad % 8 == 0 and pad % info.total_stride == 0
+
+
+def test_stand_in_translator_trains_on_given_images():
+    img = smooth_panorama(32)
+    g = vr.stand_in_translator("woodblock", steps=2, images=[img], crop=32, batch_size=2)
+    assert g(img[None, :32, :32]).shape == (1, 32, 32, 3)
+    with pytest.raises(ValueError, match="at least 32×32"):
+        vr.stand_in_translator("woodblock", steps=1, images=[img[:16, :16]], crop=32)
+    with pytest.raises(ValueError, match="steps"):
+        vr.stand_in_translator(steps=0)
