@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from gvr_helpers import unpaired  # noqa: E402
+from gvr_helpers import train, unpaired  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.metrics import psnr  # noqa: E402
 from gvr_helpers.styles import BASELINES, STYLES  # noqa: E402
@@ -55,10 +55,16 @@ def run_method(method: str, style: str, seconds: float, test, train, peer=None) 
         model = unpaired.fast_recipe(patch=patch, adversarial=(method == "course"), colour_reference=train.b)
         stream = unpaired.crop_stream(train.a, train.b, BATCH)
     t = time.perf_counter()
-    result = unpaired.train_for(model, stream, seconds, data=test, every=200)
-    result["db"] = unpaired.test_psnr(model.generator, test)
-    print(f"  {style:10s} {method:7s} {result['steps']:6d} steps {result['seconds']:7.1f} s "
-          f"({time.perf_counter() - t:.0f} s with evaluation)  {result['db']:.2f} dB", flush=True)
+    try:  # a diverging method is reported (db None, the step it diverged at), not silently scored NaN
+        result = unpaired.train_for(model, stream, seconds, data=test, every=200, callbacks=[train.NaNGuard()])
+        result["db"] = unpaired.test_psnr(model.generator, test)
+    except train.TrainingDivergedError as exc:
+        print(f"  {style:10s} {method:7s} diverged: {exc}", flush=True)
+        result = {"steps": int(model.g_optimizer.iterations.numpy()), "seconds": None,
+                  "curve": [], "db": float("nan"), "diverged": str(exc).split(".")[0]}
+    if result["seconds"] is not None:
+        print(f"  {style:10s} {method:7s} {result['steps']:6d} steps {result['seconds']:7.1f} s "
+              f"({time.perf_counter() - t:.0f} s with evaluation)  {result['db']:.2f} dB", flush=True)
     return result
 
 
@@ -106,7 +112,7 @@ def main(argv=None):
         methods = ["oracle", "course"] + (["peer", "no_gan"] if style == hardest else [])
         peer = unpaired.style_data(style, crop=PEER_CROP, n_crops=1024) if style == hardest else None
         res = {m: run_method(m, style, seconds, test, train, peer) for m in methods}
-        curves[style] = {m: r["curve"] for m, r in res.items()}
+        curves[style] = {m: r["curve"] for m, r in res.items() if r["curve"]}
         oracle_gain = res["oracle"]["db"] - identity[style]
         ratio = (lambda db: (db - identity[style]) / oracle_gain if oracle_gain > 0 else float("nan"))
         row = {"identity_db": identity[style], "oracle_db": res["oracle"]["db"], "course_db": res["course"]["db"],
@@ -116,7 +122,10 @@ def main(argv=None):
         if style == hardest:
             row.update(peer_db=res["peer"]["db"], peer_ratio=ratio(res["peer"]["db"]), peer_steps=res["peer"]["steps"],
                        no_gan_db=res["no_gan"]["db"])
-        out[style] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}
+        if style == hardest and "diverged" in res["peer"]:
+            row["peer_diverged"] = res["peer"]["diverged"]
+        out[style] = {k: (None if isinstance(v, float) and not np.isfinite(v) else round(v, 3) if isinstance(v, float)
+                          else v) for k, v in row.items()}
         out[style]["baselines"] = {k: round(v, 3) for k, v in base.items()}
         print(f"{style}: {json.dumps(out[style])}", flush=True)
     print("curves (seconds, steps, dB):", json.dumps(curves), flush=True)

@@ -34,7 +34,6 @@ from keras import layers
 from . import losses as losses_mod
 from .models import Pad2D, build_discriminator, build_generator
 
-_INIT = keras.initializers.RandomNormal(0.0, 0.02)
 
 
 # ============================================================ data
