@@ -547,7 +547,7 @@ ABLATIONS = {
     "colour-changing DiffAugment": {"augment": "diff_augment"},
     "no augmentation": {"augment": None},
     "G 32 filters": {"filters": 32},
-    "crops 32 px, batch 8": {"crop": 32, "batch": 8},
+    "crops 32 px × batch 8": {"crop": 32, "batch": 8},
 }
 
 
@@ -561,7 +561,7 @@ def ablation(style: str = "toon", seconds: float = 60.0, variants=None, train_da
     from .metrics import psnr
     from .styles import STYLES
 
-    names = list(ABLATIONS) if variants is None else list(variants)
+    names = list(ABLATIONS) if variants is None else [v.strip() for v in variants]
     unknown = [n for n in names if n not in ABLATIONS]
     if unknown:
         raise ValueError(f"unknown ablation variant(s) {unknown}; choose from {list(ABLATIONS)}")
