@@ -10,13 +10,14 @@ gain = PSNR(method) - PSNR(input); ratio = gain / oracle gain.
     python benchmarks/unpaired_vs_oracle.py --minutes 10          # about 60 CPU-minutes
     python benchmarks/unpaired_vs_oracle.py --minutes 2 --styles toon,woodblock
 
-Methods run one at a time. The last line printed is one JSON object; a PSNR-vs-time
+Methods run one at a time (under `make bench`, GVR_PROFILE=fast, for 30 s each). The last line printed is one JSON object; a PSNR-vs-time
 figure is written to figures/05_unpaired_vs_oracle.png.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,12 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from gvr_helpers import unpaired  # noqa: E402
+from gvr_helpers import train, unpaired  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.metrics import psnr  # noqa: E402
 from gvr_helpers.styles import BASELINES, STYLES  # noqa: E402
 
-CROP, BATCH = 32, 8          # training crops and batch (test tiles are 64×64)
+CROP, BATCH = 16, 32   # the course's training crops and batch (test tiles are 64×64)
+PEER_CROP = 64         # the peer CycleGAN trains as the tutorial does: batch 1 of whole 64×64 images
 
 
 def mean_psnr(outputs, truth) -> float:
@@ -42,21 +44,27 @@ def baselines(data) -> dict:
     return {name: mean_psnr([fn(x, reference) for x in data.test_x], data.test_y) for name, fn in BASELINES.items()}
 
 
-def run_method(method: str, style: str, seconds: float, test, train) -> dict:
+def run_method(method: str, style: str, seconds: float, test, train, peer=None) -> dict:
     set_seed(0)
     patch = STYLES[style].patch
     if method == "oracle":
         model, stream = unpaired.paired_oracle(patch=patch), unpaired.crop_stream(train.a, train.a_styled, BATCH, paired=True)
     elif method == "peer":
-        model, stream = unpaired.peer_cyclegan(crop=CROP), unpaired.crop_stream(train.a, train.b, 1)
+        model, stream = unpaired.peer_cyclegan(crop=PEER_CROP), unpaired.crop_stream(peer.a, peer.b, 1)
     else:
-        model = unpaired.fast_recipe(patch=patch, adversarial=(method == "course"))
+        model = unpaired.fast_recipe(patch=patch, adversarial=(method == "course"), colour_reference=train.b)
         stream = unpaired.crop_stream(train.a, train.b, BATCH)
     t = time.perf_counter()
-    result = unpaired.train_for(model, stream, seconds, data=test, every=200)
-    result["db"] = unpaired.test_psnr(model.generator, test)
-    print(f"  {style:10s} {method:7s} {result['steps']:6d} steps {result['seconds']:7.1f} s "
-          f"({time.perf_counter() - t:.0f} s with evaluation)  {result['db']:.2f} dB", flush=True)
+    try:  # a diverging method is reported (db None, the step it diverged at), not silently scored NaN
+        result = unpaired.train_for(model, stream, seconds, data=test, every=200, callbacks=[train.NaNGuard()])
+        result["db"] = unpaired.test_psnr(model.generator, test)
+    except train.TrainingDivergedError as exc:
+        print(f"  {style:10s} {method:7s} diverged: {exc}", flush=True)
+        result = {"steps": int(model.g_optimizer.iterations.numpy()), "seconds": None,
+                  "curve": [], "db": float("nan"), "diverged": str(exc).split(".")[0]}
+    if result["seconds"] is not None:
+        print(f"  {style:10s} {method:7s} {result['steps']:6d} steps {result['seconds']:7.1f} s "
+              f"({time.perf_counter() - t:.0f} s with evaluation)  {result['db']:.2f} dB", flush=True)
     return result
 
 
@@ -83,7 +91,10 @@ def plot(curves: dict, identity: dict):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=float, default=10.0, help="wall-clock training time per method")
+    # `make bench` sets GVR_PROFILE=fast: a 30-second smoke run instead of an hour.
+    default = 0.5 if os.environ.get("GVR_PROFILE", "").strip().lower() == "fast" else 10.0
+    parser.add_argument("--minutes", type=float, default=default,
+                        help="wall-clock training time per method (default 10; 0.5 when GVR_PROFILE=fast)")
     parser.add_argument("--styles", default="toon,woodblock", help="comma-separated; the last is the hardest")
     args = parser.parse_args(argv)
     styles = [s.strip() for s in args.styles.split(",") if s.strip()]
@@ -91,6 +102,7 @@ def main(argv=None):
     if not styles or unknown or args.minutes <= 0:
         parser.error(f"need --minutes > 0 and styles from {sorted(STYLES)}; got {args.minutes}, {unknown or styles}")
     seconds, hardest = args.minutes * 60, styles[-1]
+    os.environ.setdefault("GVR_FIGURES_DIR", str(Path(__file__).resolve().parents[1] / "figures"))
     out, curves, identity = {}, {}, {}
     for style in styles:
         test = unpaired.style_data(style, crop=64)
@@ -98,8 +110,9 @@ def main(argv=None):
         identity[style] = mean_psnr(test.test_x, test.test_y)
         base = baselines(test)
         methods = ["oracle", "course"] + (["peer", "no_gan"] if style == hardest else [])
-        res = {m: run_method(m, style, seconds, test, train) for m in methods}
-        curves[style] = {m: r["curve"] for m, r in res.items()}
+        peer = unpaired.style_data(style, crop=PEER_CROP, n_crops=1024) if style == hardest else None
+        res = {m: run_method(m, style, seconds, test, train, peer) for m in methods}
+        curves[style] = {m: r["curve"] for m, r in res.items() if r["curve"]}
         oracle_gain = res["oracle"]["db"] - identity[style]
         ratio = (lambda db: (db - identity[style]) / oracle_gain if oracle_gain > 0 else float("nan"))
         row = {"identity_db": identity[style], "oracle_db": res["oracle"]["db"], "course_db": res["course"]["db"],
@@ -109,9 +122,13 @@ def main(argv=None):
         if style == hardest:
             row.update(peer_db=res["peer"]["db"], peer_ratio=ratio(res["peer"]["db"]), peer_steps=res["peer"]["steps"],
                        no_gan_db=res["no_gan"]["db"])
-        out[style] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}
+        if style == hardest and "diverged" in res["peer"]:
+            row["peer_diverged"] = res["peer"]["diverged"]
+        out[style] = {k: (None if isinstance(v, float) and not np.isfinite(v) else round(v, 3) if isinstance(v, float)
+                          else v) for k, v in row.items()}
         out[style]["baselines"] = {k: round(v, 3) for k, v in base.items()}
         print(f"{style}: {json.dumps(out[style])}", flush=True)
+    print("curves (seconds, steps, dB):", json.dumps(curves), flush=True)
     plot(curves, identity)
     print(json.dumps({"styles": out, "minutes_per_method": args.minutes, "hardest": hardest}))
 

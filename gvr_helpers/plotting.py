@@ -624,3 +624,34 @@ def variant_bars(results, name="04_variants", n_modes=8):
     fig.tight_layout()
     save_figure(fig, name)
     return fig
+
+
+# ------------------------------------------------------------ 05 unpaired style transfer
+def psnr_curves(curves: dict, identity_db: float | None = None, name="05_psnr_curves", title=None):
+    """Test PSNR against the ground truth over training time, one line per method.
+
+    ``curves``: {method: [(seconds, steps, dB), ...]} as recorded by
+    :class:`gvr_helpers.unpaired.PSNRCurve`; ``identity_db``: the untouched input's score."""
+    import numpy as np
+
+    if not curves:
+        raise ValueError("psnr_curves needs at least one method's curve")
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for method, points in curves.items():
+        pts = np.asarray(points, dtype=float)
+        ax.plot(pts[:, 0], pts[:, 2], marker=".", label=method)
+    if identity_db is not None:
+        ax.axhline(identity_db, color="grey", ls=":", label="input (do nothing)")
+    ax.set(xlabel="training time (s)", ylabel="test PSNR vs ground truth (dB)", title=title or "learning curves")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def translation_rows(rows: dict, n: int = 4, name="05_translations", size=1.8):
+    """A grid with one row per method ({label: N×H×W×3 images}) and ``n`` columns of test tiles."""
+    labels = list(rows)
+    images = [rows[label][i] for label in labels for i in range(n)]
+    titles = [f"{label}" if i == 0 else "" for label in labels for i in range(n)]
+    return image_grid(images, titles=titles, ncols=n, size=size, name=name)

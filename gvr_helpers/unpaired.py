@@ -34,7 +34,6 @@ from keras import layers
 from . import losses as losses_mod
 from .models import Pad2D, build_discriminator, build_generator
 
-_INIT = keras.initializers.RandomNormal(0.0, 0.02)
 
 
 # ============================================================ data
@@ -52,49 +51,50 @@ class StyleData:
 
 
 def style_data(style: str, crop: int = 64, size: int = 256, n_crops: int = 512, seed: int = 0,
-               test_fraction: float = 0.25) -> StyleData:
+                test_fraction: float = 0.25, block: int = 64) -> StyleData:
     """Build :class:`StyleData` from the course's content photos, resized to ``size``×``size``.
 
-    Each photo's top ``1 - test_fraction`` is for training: its left half feeds domain A,
-    its right half is styled and feeds domain B, so A and B never share a pixel (no pairs).
-    The bottom part is cut into ``crop``×``crop`` test tiles. ``n_crops`` random crops
-    (with left-right flips) are drawn per domain.
+    Each photo's top ``1 - test_fraction`` is for training, cut into ``block``×``block``
+    squares in a checkerboard: white squares feed domain A (photos), black squares are
+    styled and feed domain B. So A and B never share a pixel (no pairs), yet both sample
+    the same mix of content, and the only systematic difference between them is the style
+    (with A = left halves and B = right halves, the photos' own colour differences swamp
+    the style's). The bottom part is cut into ``block``×``block`` test tiles. ``n_crops`` random
+    ``crop``×``crop`` crops (with left-right flips) are drawn inside the squares per domain.
     """
-    from .data import content_images, split_regions, test_tiles
+    from .data import content_images, split_regions, test_tiles, tiles
     from .styles import STYLES, apply_style
 
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; choose one of {sorted(STYLES)}")
-    if not isinstance(crop, int) or crop < 8 or crop > size // 2:
-        raise ValueError(f"crop must be an int between 8 and size/2 = {size // 2}, got {crop!r}")
+    if isinstance(crop, bool) or not isinstance(crop, int) or not 8 <= crop <= block:
+        raise ValueError(f"crop must be an int between 8 and block = {block}, got {crop!r}")
     images = content_images(size)
     rng = np.random.default_rng(seed)
     align = 4 if style == "pixel_art" else 1
-    a_src, b_src = [], []
+    squares_a, squares_b = [], []
     for x in images:
-        top = split_regions(x, test_fraction)[0]
-        half = (top.shape[1] // 2) // align * align
-        a_src.append((top[:, :half], apply_style(style, top[:, :half])))
-        b_src.append(apply_style(style, top[:, half:]))
+        squares = tiles(split_regions(x, test_fraction)[0], block)
+        cols = size // block
+        for k, sq in enumerate(squares):
+            (squares_a if (k // cols + k % cols) % 2 == 0 else squares_b).append(sq)
+    squares_a = np.stack(squares_a)
+    styled_a = apply_style(style, squares_a)
+    styled_b = apply_style(style, np.stack(squares_b))
 
-    def crops(sources, n, paired):
-        out, out2 = [], []
-        for i in range(n):
-            src = sources[rng.integers(len(sources))]
-            img = src[0] if paired else src
-            h, w = img.shape[:2]
-            t = rng.integers((h - crop) // align + 1) * align
-            l = rng.integers((w - crop) // align + 1) * align
-            flip = rng.random() < 0.5 and align == 1
-            for arr, dst in ((img, out), (src[1], out2)) if paired else ((img, out),):
-                c = arr[t:t + crop, l:l + crop]
-                dst.append(c[:, ::-1] if flip else c)
-        return (np.stack(out).astype(np.float32), np.stack(out2).astype(np.float32)) if paired \
-            else np.stack(out).astype(np.float32)
+    def crops(pool, n):
+        idx = rng.integers(len(pool), size=n)
+        top = rng.integers((block - crop) // align + 1, size=n) * align
+        left = rng.integers((block - crop) // align + 1, size=n) * align
+        flip = (rng.random(n) < 0.5) & (align == 1)
+        out = [pool[i, t:t + crop, l:l + crop] for i, t, l in zip(idx, top, left)]
+        return np.stack([o[:, ::-1] if f else o for o, f in zip(out, flip)]).astype(np.float32), (idx, top, left, flip)
 
-    a, a_styled = crops(a_src, n_crops, paired=True)
-    b = crops(b_src, n_crops, paired=False)
-    test_x = test_tiles(images, crop, test_fraction)
+    a, where = crops(squares_a, n_crops)
+    a_styled = np.stack([styled_a[i, t:t + crop, l:l + crop][:, ::-1] if f else styled_a[i, t:t + crop, l:l + crop]
+                         for i, t, l, f in zip(*where)]).astype(np.float32)
+    b, _ = crops(styled_b, n_crops)
+    test_x = test_tiles(images, block, test_fraction)
     return StyleData(style, a, b, a_styled, test_x, apply_style(style, test_x).astype(np.float32))
 
 
@@ -269,8 +269,18 @@ class FastTranslator(_Translator):
 
     def compile(self, loss: str = "least_squares", g_learning_rate: float = 1e-3, d_learning_rate: float = 2e-4,
                 adversarial_weight: float = 1.0, colour_weight: float = 10.0, identity_weight: float = 1.0,
-                content_weight: float = 0.5, r1_weight: float = 0.0, augment=None, **kwargs):
+                content_weight: float = 0.5, r1_weight: float = 0.0, augment=None, colour_reference=None,
+                **kwargs):
+        """``colour_reference``: pixels (any shape ending in 3) of the whole style set; G's colours are
+        compared with a sample of them rather than with the current B batch, whose colours depend more
+        on what the few crops show than on the style."""
         super().compile(**kwargs)
+        self.colour_reference = None
+        if colour_reference is not None:
+            ref = np.asarray(colour_reference, np.float32).reshape(-1, 3)
+            if len(ref) < 16 or not np.all(np.isfinite(ref)):
+                raise ValueError(f"colour_reference needs at least 16 finite RGB pixels, got {len(ref)}")
+            self.colour_reference = tf.constant(ref)
         weights = dict(adversarial_weight=adversarial_weight, colour_weight=colour_weight,
                        identity_weight=identity_weight, content_weight=content_weight, r1_weight=r1_weight)
         for label, v in weights.items():
@@ -298,7 +308,8 @@ class FastTranslator(_Translator):
         values = {}
         with tf.GradientTape() as tape:
             fake = self.generator(a, training=True)
-            colour = sliced_wasserstein_colours(fake, b)
+            colour = sliced_wasserstein_colours(
+                fake, b if self.colour_reference is None else self.colour_reference)
             identity = losses_mod.identity_loss(b, self.generator(b, training=True)) if w["identity_weight"] \
                 else tf.constant(0.0)
             content = tf.reduce_mean(tf.abs(fake - a))
@@ -411,17 +422,21 @@ class CycleGAN(_Translator):
 
 # ============================================================ recipes
 def fast_recipe(patch: int = 11, filters: int = 16, depth: int | None = None, adversarial: bool = True,
-                d_filters: int = 16,
+                d_filters: int = 16, d_receptive_field: int | None = None,
                 **compile_options) -> FastTranslator:
     """The course's recipe, compiled: G's receptive field ≥ the style's ``patch``, D a spectrally
     normalised PatchGAN of receptive field 16 px (34 for patches above 16), colour-preserving
-    augmentation for D, LSGAN loss. ``adversarial=False`` gives the no-GAN ablation."""
+    augmentation for D, LSGAN loss, colour weight 30, no content loss, G learning rate 2e-3
+    (D 2e-4). Pass ``colour_reference`` (the style set's pixels) and train on small crops in
+    large batches (16×16 × 32). ``adversarial=False`` gives the no-GAN ablation."""
     depth = depth or max(2, math.ceil((patch - 1) / 2))
     g = residual_translator(filters=filters, depth=depth)
-    d = build_discriminator("patchgan", filters=d_filters, receptive_field=16 if patch <= 16 else 34,
+    d = build_discriminator("patchgan", filters=d_filters,
+                            receptive_field=d_receptive_field or (16 if patch <= 16 else 34),
                             norm="none", spectral_norm=True)
     model = FastTranslator(g, d)
-    options = dict(augment=colour_preserving_augment())
+    options = dict(augment=colour_preserving_augment(), content_weight=0.0, colour_weight=30.0,
+                   g_learning_rate=2e-3)
     options.update(compile_options)
     if not adversarial:
         options["adversarial_weight"] = 0.0
@@ -451,7 +466,11 @@ def paired_oracle(patch: int = 11, filters: int = 16, depth: int | None = None,
 class TimeBudget(keras.callbacks.Callback):
     """Stops ``fit`` once ``seconds`` of training time have passed (checked after every step),
     so methods can be compared at the same training time rather than the same step count.
-    Time spent in evaluation callbacks can be left out by adding it to ``paused``."""
+
+    The clock starts when the first step ends: that step includes tracing the training graph
+    (seconds for a small model, minutes for a CycleGAN on a busy CPU), which says nothing
+    about how fast a method learns. Time spent in evaluation callbacks can be left out by
+    adding it to ``paused``."""
 
     def __init__(self, seconds: float):
         super().__init__()
@@ -460,11 +479,13 @@ class TimeBudget(keras.callbacks.Callback):
         self.seconds, self.start, self.steps, self.paused = float(seconds), None, 0, 0.0
 
     def on_train_begin(self, logs=None):
-        self.start = time.perf_counter()
+        self.start, self.steps, self.paused = None, 0, 0.0
 
     def on_train_batch_end(self, batch, logs=None):
         self.steps += 1
-        if self.elapsed >= self.seconds:
+        if self.start is None:
+            self.start = time.perf_counter()
+        elif self.elapsed >= self.seconds:
             self.model.stop_training = True
 
     @property
@@ -507,6 +528,60 @@ def train_for(model: keras.Model, stream, seconds: float, data: "StyleData | Non
     model.fit(stream, epochs=1, steps_per_epoch=10 ** 9, verbose=0, callbacks=cbs)
     curve = cbs[1].points if data is not None else []
     return {"steps": budget.steps, "seconds": round(budget.elapsed, 2), "curve": curve}
+
+
+# ============================================================ quality ablation (notebook 06's table)
+def _diff_augment():
+    from .train import diff_augment
+
+    return diff_augment()
+
+
+ABLATIONS = {
+    "recipe": {},
+    "no adversarial term": {"adversarial": False},
+    "no colour loss": {"colour_weight": 0.0},
+    "no identity loss": {"identity_weight": 0.0},
+    "D receptive field 34 px": {"d_receptive_field": 34},
+    "hinge loss": {"loss": "hinge"},
+    "colour-changing DiffAugment": {"augment": "diff_augment"},
+    "no augmentation": {"augment": None},
+    "G 32 filters": {"filters": 32},
+    "crops 32 px × batch 8": {"crop": 32, "batch": 8},
+}
+
+
+def ablation(style: str = "toon", seconds: float = 60.0, variants=None, train_data=None, test_data=None) -> list[dict]:
+    """Train the fast recipe and variants of it, each for ``seconds``, and score each on the test tiles.
+
+    ``variants``: names from :data:`ABLATIONS` (default: all). Returns one row per variant:
+    variant, steps, seconds, test dB, gain over the input (dB). Crop/batch variants cut their own crops.
+    """
+    from .config import set_seed
+    from .metrics import psnr
+    from .styles import STYLES
+
+    names = list(ABLATIONS) if variants is None else [v.strip() for v in variants]
+    unknown = [n for n in names if n not in ABLATIONS]
+    if unknown:
+        raise ValueError(f"unknown ablation variant(s) {unknown}; choose from {list(ABLATIONS)}")
+    test_data = test_data or style_data(style, crop=64)
+    identity = float(np.mean([psnr(x, y) for x, y in zip(test_data.test_x, test_data.test_y)]))
+    rows = []
+    for name in names:
+        options = dict(ABLATIONS[name])
+        crop, batch = options.pop("crop", 16), options.pop("batch", 32)
+        if options.get("augment") == "diff_augment":
+            options["augment"] = _diff_augment()
+        data = train_data if (train_data is not None and train_data.a.shape[1] == crop) else \
+            style_data(style, crop=crop, n_crops=1024)
+        set_seed(0)
+        model = fast_recipe(patch=STYLES[style].patch, colour_reference=data.b, **options)
+        run = train_for(model, crop_stream(data.a, data.b, batch), seconds)
+        db = test_psnr(model.generator, test_data)
+        rows.append({"variant": name, "steps": run["steps"], "seconds": run["seconds"], "db": round(db, 3),
+                     "gain_db": round(db - identity, 3)})
+    return rows
 
 
 def test_psnr(generator, data: StyleData) -> float:

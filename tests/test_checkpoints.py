@@ -17,20 +17,35 @@ ENTRIES = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
 def test_manifest_lists_every_shipped_file():
     assert ENTRIES, f"{MANIFEST} is missing or empty: run `make checkpoints`"
     shipped = {p.name for p in CHECKPOINTS.glob("*.keras")}
-    assert shipped == {e["file"] for e in ENTRIES.values()}
-    for style, entry in ENTRIES.items():
-        assert entry["style"] == style
+    assert shipped == {e["file"] for e in ENTRIES.values()} | {e["inverse_file"] for e in ENTRIES.values() if "inverse_file" in e}
+    for key, entry in ENTRIES.items():
+        assert entry["file"] == f"{key}.keras" and key.startswith(entry["style"] + "_")
         assert {"recipe", "steps", "training_seconds", "test_psnr", "sha256"} <= set(entry)
 
 
-@pytest.mark.parametrize("style", sorted(ENTRIES))
-def test_checkpoint_hash_safe_load_and_psnr(style):
-    entry = ENTRIES[style]
+@pytest.mark.parametrize("key", sorted(ENTRIES))
+def test_checkpoint_hash_safe_load_and_psnr(key):
+    entry = ENTRIES[key]
     path = CHECKPOINTS / entry["file"]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], f"{path.name} differs from the file the manifest describes"
     generator = keras.saving.load_model(path, safe_mode=True, compile=False)
-    data = unpaired.style_data(style, crop=64)
+    data = unpaired.style_data(entry["style"], crop=64)
     measured = unpaired.test_psnr(generator, data)
     assert abs(measured - entry["test_psnr"]) <= 0.1, (measured, entry["test_psnr"])
     out = unpaired.translate(generator, data.test_x[:2])
     assert out.shape == data.test_x[:2].shape and np.all((out >= 0) & (out <= 1))
+
+
+@pytest.mark.parametrize("key", sorted(k for k, e in ENTRIES.items() if "inverse_file" in e))
+def test_inverse_generator_hash_and_reconstruction(key):
+    from gvr_helpers.metrics import psnr
+
+    entry = ENTRIES[key]
+    path = CHECKPOINTS / entry["inverse_file"]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["inverse_sha256"]
+    g = keras.saving.load_model(CHECKPOINTS / entry["file"], safe_mode=True, compile=False)
+    f = keras.saving.load_model(path, safe_mode=True, compile=False)
+    data = unpaired.style_data(entry["style"], crop=64)
+    back = unpaired.translate(f, unpaired.translate(g, data.test_x))
+    measured = float(np.mean([psnr(b, x) for b, x in zip(back, data.test_x)]))
+    assert abs(measured - entry["reconstruction_psnr"]) <= 0.1

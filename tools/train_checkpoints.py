@@ -1,9 +1,10 @@
 """Train the translators the course ships in data/checkpoints/ (``make checkpoints``).
 
 For each style, trains the course's fast unpaired recipe (:func:`gvr_helpers.unpaired.fast_recipe`)
-for the profile's number of steps, exports its generator as ``<style>_fast.keras`` and records in
-``data/checkpoints/manifest.json``: style, recipe, steps, training time, test PSNR against the
-ground truth (and the input's), and the file's SHA-256. tests/test_checkpoints.py reloads every
+and, for reference, the paired oracle, for the profile's number of steps, exports each generator as
+``<style>_<recipe>.keras`` and records in ``data/checkpoints/manifest.json`` (keyed by the file's
+stem): style, recipe, steps, training time, test PSNR against the ground truth (and the input's),
+and the file's SHA-256. tests/test_checkpoints.py reloads every
 file in Keras safe mode, checks the hash and reproduces the PSNR.
 
 A run that is stopped resumes from its last finished block of steps (tf.train checkpoints under
@@ -34,7 +35,7 @@ CHECKPOINT_DIR = DATA_DIR / "checkpoints"
 MANIFEST = CHECKPOINT_DIR / "manifest.json"
 FULL_STEPS = 6000
 BLOCK = 200          # steps per fit "epoch": the unit of checkpointing and resuming
-CROP, BATCH = 32, 8
+CROP, BATCH = 16, 32
 
 
 def sha256(path: Path) -> str:
@@ -49,19 +50,46 @@ def load_manifest() -> dict:
     return json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
 
 
-def train_style(style: str, steps: int, seed: int = 0) -> dict:
+RECIPES = {"fast": "fast_recipe (unpaired)", "oracle": "paired_oracle (L1 on pairs S(x); for reference)",
+           "cyclegan": "CycleGAN with the course's residual generators, SN PatchGANs, LSGAN, cycle λ=10, "
+                       "no identity loss (unpaired; G and inverse F)"}
+
+
+def course_cyclegan(crop: int = CROP):
+    """CycleGAN sized for a CPU: two residual translators, two spectrally normalised 16-px PatchGANs."""
+    from gvr_helpers.models import build_discriminator
+
+    gens = [unpaired.residual_translator(name=n) for n in ("G", "F")]
+    discs = [build_discriminator("patchgan", filters=16, receptive_field=16, norm="none", spectral_norm=True)
+             for _ in range(2)]
+    model = unpaired.CycleGAN(gens[0], gens[1], discs[0], discs[1], crop=crop)
+    # No identity loss: with it (0.5·λ, the tutorial's), G and F stayed within 0.01 of the identity
+    # for 500+ steps of a 3000-step run, leaving nothing to invert; so did both at G learning rate 2e-4.
+    model.compile(loss="least_squares", identity=0.0, g_learning_rate=2e-3)
+    return model
+
+
+def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> dict:
     set_seed(seed)
     train_data = unpaired.style_data(style, crop=CROP, n_crops=2048, seed=seed)
     test_data = unpaired.style_data(style, crop=64)
-    model = unpaired.fast_recipe(patch=STYLES[style].patch)
-    work = cache_dir() / "checkpoints" / f"{style}_fast"
+    if recipe == "fast":
+        model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=train_data.b)
+        second = train_data.b
+    elif recipe == "cyclegan":
+        model, second = course_cyclegan(), train_data.b
+    else:
+        model = unpaired.paired_oracle(patch=STYLES[style].patch)
+        second = train_data.a_styled
+    work = cache_dir() / "checkpoints" / f"{style}_{recipe}"
     ckpt = train.Checkpoints(work)
     start_block = ckpt.restore(model)
     blocks = max(1, steps // BLOCK)
     timing_file = work / "seconds.json"
     seconds = json.loads(timing_file.read_text())["seconds"] if start_block and timing_file.exists() else 0.0
     if start_block < blocks:
-        stream = unpaired.crop_stream(train_data.a, train_data.b, BATCH, seed=seed, start_step=start_block * BLOCK)
+        stream = unpaired.crop_stream(train_data.a, second, BATCH, seed=seed, start_step=start_block * BLOCK,
+                                      paired=(recipe == "oracle"))
 
         class Clock(keras.callbacks.Callback):  # training seconds survive a resume
             def on_epoch_begin(self, epoch, logs=None):
@@ -75,14 +103,23 @@ def train_style(style: str, steps: int, seed: int = 0) -> dict:
         model.fit(stream, epochs=blocks, steps_per_epoch=BLOCK, initial_epoch=start_block, verbose=0,
                   callbacks=[Clock(), train.NaNGuard(ckpt), ckpt, train.TqdmProgress(desc=style)])
     CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
-    final = CHECKPOINT_DIR / f"{style}_fast.keras"
-    tmp = CHECKPOINT_DIR / f".{style}_fast.tmp.keras"
+    final = CHECKPOINT_DIR / f"{style}_{recipe}.keras"
+    tmp = CHECKPOINT_DIR / f".{style}_{recipe}.tmp.keras"
     model.generator.save(tmp)
     os.replace(tmp, final)
     from gvr_helpers.metrics import psnr
     import numpy as np
 
-    return {"file": final.name, "style": style, "recipe": "fast_recipe (unpaired)", "steps": blocks * BLOCK,
+    extra = {}
+    if recipe == "cyclegan":  # also ship the inverse generator F and how well F(G(x)) recovers x
+        inverse = CHECKPOINT_DIR / f"{style}_{recipe}_inverse.keras"
+        model.inverse.save(tmp)
+        os.replace(tmp, inverse)
+        styled = unpaired.translate(model.generator, test_data.test_x)
+        back = unpaired.translate(model.inverse, styled)
+        extra = {"inverse_file": inverse.name, "inverse_sha256": sha256(inverse),
+                 "reconstruction_psnr": round(float(np.mean([psnr(b, x) for b, x in zip(back, test_data.test_x)])), 4)}
+    return {**extra, "file": final.name, "style": style, "recipe": RECIPES[recipe], "steps": blocks * BLOCK,
             "crop": CROP, "batch": BATCH, "training_seconds": round(seconds, 1),
             "test_psnr": round(unpaired.test_psnr(model.generator, test_data), 4),
             "identity_psnr": round(float(np.mean([psnr(x, y) for x, y in zip(test_data.test_x, test_data.test_y)])), 4),
@@ -92,6 +129,7 @@ def train_style(style: str, steps: int, seed: int = 0) -> dict:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--styles", default=",".join(STYLES), help="comma-separated style names")
+    parser.add_argument("--recipes", default="fast,oracle,cyclegan", help=f"comma-separated, from {sorted(RECIPES)}")
     parser.add_argument("--steps", type=int, default=None, help=f"default: the profile's share of {FULL_STEPS}")
     args = parser.parse_args(argv)
     styles = [s.strip() for s in args.styles.split(",") if s.strip()]
@@ -100,12 +138,17 @@ def main(argv=None):
     steps = args.steps or get_profile().steps(FULL_STEPS, minimum=BLOCK)
     if steps < BLOCK:
         parser.error(f"--steps must be at least {BLOCK}")
+    recipes = [r.strip() for r in args.recipes.split(",") if r.strip()]
+    if not recipes or any(r not in RECIPES for r in recipes):
+        parser.error(f"choose recipes from {sorted(RECIPES)}, got {args.recipes!r}")
     for style in styles:
-        entry = train_style(style, steps)
-        manifest = load_manifest()
-        manifest[style] = entry
-        train.write_atomic(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        print(json.dumps(entry), flush=True)
+        for recipe in recipes:
+            entry = train_style(style, steps, recipe)
+            manifest = load_manifest()
+            manifest[f"{style}_{recipe}"] = entry
+            train.write_atomic(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            os.chmod(MANIFEST, 0o644)
+            print(json.dumps(entry), flush=True)
 
 
 if __name__ == "__main__":
