@@ -45,25 +45,27 @@ def as_image(array, name: str = "image") -> np.ndarray:
 
     A uint8 array is scaled by 1/255 and a 2-D (greyscale) one repeated to three
     channels; anything else that is not H×W×3, is empty, holds NaN/inf or
-    leaves [0, 1] is a ``ValueError``.
+    leaves [0, 1] is an :class:`ImageError` (a ``ValueError``).
     """
+    if array is None:
+        raise ImageError(f"{name} is None; expected an H×W×3 array in [0, 1]")
     x = np.asarray(array)
     if x.dtype == np.uint8:
         x = x.astype(np.float32) / 255.0
     if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
-        raise ValueError(f"{name} must hold real numbers, got dtype {x.dtype}")
+        raise ImageError(f"{name} must hold real numbers, got dtype {x.dtype}")
     if x.ndim == 2:
         x = np.repeat(x[..., None], 3, axis=-1)
     if x.ndim != 3 or x.shape[-1] != 3:
-        raise ValueError(f"{name} must be H×W×3 (or H×W greyscale), got shape {x.shape}")
+        raise ImageError(f"{name} must be H×W×3 (or H×W greyscale), got shape {x.shape}")
     if x.shape[0] == 0 or x.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {x.shape})")
+        raise ImageError(f"{name} is empty (shape {x.shape})")
     x = x.astype(np.float32, copy=False)
     if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} contains NaN or inf")
+        raise ImageError(f"{name} contains NaN or inf")
     lo, hi = float(x.min()), float(x.max())
     if lo < -1e-6 or hi > 1 + 1e-6:
-        raise ValueError(f"{name} must lie in [0, 1], got values from {lo:.4g} to {hi:.4g}")
+        raise ImageError(f"{name} must lie in [0, 1], got values from {lo:.4g} to {hi:.4g}")
     return np.clip(x, 0.0, 1.0)
 
 

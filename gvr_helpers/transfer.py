@@ -13,36 +13,15 @@ import weakref
 
 import numpy as np
 
+from .data import ImageError, as_image
+
 DEFAULT_TILE = 512
 DEFAULT_OVERLAP = 32
 DEFAULT_ALIGN = 8
 
 
-class ImageError(ValueError):
-    """An image argument has the wrong type, shape, range or values."""
-
-
-def check_image(image, name: str = "image") -> np.ndarray:
-    """Return ``image`` as float32 H×W×3 in [0, 1], or raise :class:`ImageError` saying what is wrong."""
-    if image is None:
-        raise ImageError(f"{name} is None; expected an H×W×3 float array in [0, 1]")
-    arr = np.asarray(image)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise ImageError(f"{name} must be a numeric array, got dtype {arr.dtype}")
-    if arr.ndim != 3 or arr.shape[-1] != 3:
-        raise ImageError(f"{name} must be H×W×3 (RGB), got shape {arr.shape}")
-    if arr.shape[0] < 1 or arr.shape[1] < 1:
-        raise ImageError(f"{name} is empty: shape {arr.shape}")
-    if np.issubdtype(arr.dtype, np.integer):
-        raise ImageError(f"{name} has integer dtype {arr.dtype}; convert it to float in [0, 1] first "
-                         "(e.g. skimage.util.img_as_float32)")
-    arr = arr.astype(np.float32, copy=False)
-    if not np.all(np.isfinite(arr)):
-        raise ImageError(f"{name} contains NaN or inf")
-    lo, hi = float(arr.min()), float(arr.max())
-    if lo < -1e-3 or hi > 1 + 1e-3:
-        raise ImageError(f"{name} must be in [0, 1], got values in [{lo:.3g}, {hi:.3g}]")
-    return np.clip(arr, 0.0, 1.0)
+# Images are validated by the data module, so every module raises the same ImageError.
+check_image = as_image
 
 
 def _run(generator, batch: np.ndarray) -> np.ndarray:

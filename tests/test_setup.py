@@ -61,3 +61,11 @@ def test_readme_starts_with_the_two_commands():
 def test_contributors_get_nbstripout():
     assert "nbstripout" in (ROOT / ".pre-commit-config.yaml").read_text()
     assert "filter=nbstripout" in (ROOT / ".gitattributes").read_text()
+
+
+def test_every_figure_the_readme_shows_is_committed():
+    text = (ROOT / "README.md").read_text()
+    linked = sorted(set(re.findall(r"\((figures/[^)]+\.png)\)", text)))
+    assert linked, "the README shows no figure"
+    missing = [f for f in linked if not (ROOT / f).is_file()]
+    assert not missing, f"run `make figures`: missing {missing}"
