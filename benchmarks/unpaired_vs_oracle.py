@@ -10,8 +10,9 @@ gain = PSNR(method) - PSNR(input); ratio = gain / oracle gain.
     python benchmarks/unpaired_vs_oracle.py --minutes 10          # about 60 CPU-minutes
     python benchmarks/unpaired_vs_oracle.py --minutes 2 --styles toon,woodblock
 
-Methods run one at a time (under `make bench`, GVR_PROFILE=fast, for 30 s each). The last line printed is one JSON object; a PSNR-vs-time
-figure is written to figures/05_unpaired_vs_oracle.png.
+Methods run one at a time (under `make bench`, GVR_PROFILE=fast, for 30 s each). The last
+line printed is one JSON object. With GVR_FIGURES_DIR=figures set, the PSNR-vs-time figure
+is written to figures/05_unpaired_vs_oracle.png (`make bench` leaves the committed one alone).
 """
 from __future__ import annotations
 
@@ -44,16 +45,16 @@ def baselines(data) -> dict:
     return {name: mean_psnr([fn(x, reference) for x in data.test_x], data.test_y) for name, fn in BASELINES.items()}
 
 
-def run_method(method: str, style: str, seconds: float, test, train, peer=None) -> dict:
+def run_method(method: str, style: str, seconds: float, test, train_data, peer=None) -> dict:
     set_seed(0)
     patch = STYLES[style].patch
     if method == "oracle":
-        model, stream = unpaired.paired_oracle(patch=patch), unpaired.crop_stream(train.a, train.a_styled, BATCH, paired=True)
+        model, stream = unpaired.paired_oracle(patch=patch), unpaired.crop_stream(train_data.a, train_data.a_styled, BATCH, paired=True)
     elif method == "peer":
         model, stream = unpaired.peer_cyclegan(crop=PEER_CROP), unpaired.crop_stream(peer.a, peer.b, 1)
     else:
-        model = unpaired.fast_recipe(patch=patch, adversarial=(method == "course"), colour_reference=train.b)
-        stream = unpaired.crop_stream(train.a, train.b, BATCH)
+        model = unpaired.fast_recipe(patch=patch, adversarial=(method == "course"), colour_reference=train_data.b)
+        stream = unpaired.crop_stream(train_data.a, train_data.b, BATCH)
     t = time.perf_counter()
     try:  # a diverging method is reported (db None, the step it diverged at), not silently scored NaN
         result = unpaired.train_for(model, stream, seconds, data=test, every=200, callbacks=[train.NaNGuard()])
@@ -102,16 +103,15 @@ def main(argv=None):
     if not styles or unknown or args.minutes <= 0:
         parser.error(f"need --minutes > 0 and styles from {sorted(STYLES)}; got {args.minutes}, {unknown or styles}")
     seconds, hardest = args.minutes * 60, styles[-1]
-    os.environ.setdefault("GVR_FIGURES_DIR", str(Path(__file__).resolve().parents[1] / "figures"))
     out, curves, identity = {}, {}, {}
     for style in styles:
         test = unpaired.style_data(style, crop=64)
-        train = unpaired.style_data(style, crop=CROP, n_crops=2048)
+        train_data = unpaired.style_data(style, crop=CROP, n_crops=2048)
         identity[style] = mean_psnr(test.test_x, test.test_y)
         base = baselines(test)
         methods = ["oracle", "course"] + (["peer", "no_gan"] if style == hardest else [])
         peer = unpaired.style_data(style, crop=PEER_CROP, n_crops=1024) if style == hardest else None
-        res = {m: run_method(m, style, seconds, test, train, peer) for m in methods}
+        res = {m: run_method(m, style, seconds, test, train_data, peer) for m in methods}
         curves[style] = {m: r["curve"] for m, r in res.items() if r["curve"]}
         oracle_gain = res["oracle"]["db"] - identity[style]
         ratio = (lambda db: (db - identity[style]) / oracle_gain if oracle_gain > 0 else float("nan"))
