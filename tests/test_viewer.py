@@ -104,7 +104,7 @@ def test_image_beside_the_page(tmp_path):
 
 @pytest.mark.parametrize("bad, message", [
     (np.zeros((64, 64, 3), np.float32), "width = 2"),
-    (np.zeros((64, 128), np.float32), "H×W×3"),
+    (np.zeros((64, 128, 4), np.float32), "H×W×3"),
     (np.full((64, 128, 3), np.nan, np.float32), "NaN"),
 ])
 def test_bad_panoramas_are_refused(tmp_path, bad, message):
