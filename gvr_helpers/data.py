@@ -182,17 +182,24 @@ def load_image(path, size=None, *, max_pixels: int | None = None) -> np.ndarray:
     return _resize(x, size) if size is not None else x
 
 
-def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
-    """Write through a temporary file in the same folder, then rename: never a partial file."""
+def atomic_write(path, write: Callable[[str], None]) -> Path:
+    """Call ``write(temporary_path)``, then rename it to ``path``: never a partial file.
+
+    The one way the course writes files (images, figures, manifests, pages); the
+    result is readable by everyone (0644), unlike mkstemp's private default.
+    """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+    return path
 
 
 def save_image(array, path) -> Path:
@@ -209,7 +216,7 @@ def save_image(array, path) -> Path:
     if fmt is None:
         raise ValueError(f"cannot tell the image format of {str(path)!r} from its extension; use .png or .jpg")
     pixels = Image.fromarray(np.round(x * 255).astype(np.uint8))
-    _atomic_write(path, lambda tmp: pixels.save(tmp, format=fmt))
+    atomic_write(path, lambda tmp: pixels.save(tmp, format=fmt))
     return path
 
 
@@ -478,7 +485,8 @@ OFFLINE_HINT = ("The course does not need it: every notebook runs on the bundled
                 "(data.BUNDLED) and the procedural worlds (gvr_helpers.world).")
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -582,7 +590,7 @@ def download_dataset(name: str, *, datasets: dict | None = None, cache: Path | N
         reason = getattr(exc, "reason", exc)
         raise DownloadError(f"could not download {info.url} ({reason}); are you offline? "
                             f"{OFFLINE_HINT} Run it again later to resume.") from None
-    got = _sha256(part)
+    got = sha256_file(part)
     if got != info.sha256:
         part.unlink()
         raise DownloadError(f"{name}: SHA-256 {got} does not match the pinned {info.sha256}; "

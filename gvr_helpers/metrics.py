@@ -70,12 +70,12 @@ def warp_horizontal(image, shift):
     return warped, valid
 
 
-def occlusion_mask(disparity_left, tolerance: float = 0.5):
-    """True where a left-view pixel is also visible in the right view.
+def forward_splat_disparity(disparity_left):
+    """Send each left pixel x to right pixel x - d; keep the nearest (largest d) per right pixel.
 
-    Each left pixel x lands on right pixel x - d; where several land on the
-    same right pixel the nearest one (largest disparity) hides the others.
-    Pixels with non-finite disparity are not visible.
+    Returns ``(nearest, target, inside)``: the right view's largest incoming
+    disparity (-inf where nothing lands), each left pixel's target column, and
+    whether that target is inside the image.
     """
     d = np.asarray(disparity_left, dtype=np.float64)
     h, w = d.shape
@@ -85,6 +85,20 @@ def occlusion_mask(disparity_left, tolerance: float = 0.5):
     rows = np.broadcast_to(np.arange(h)[:, None], (h, w))
     nearest = np.full((h, w), -np.inf)
     np.maximum.at(nearest, (rows[inside], target[inside]), d[inside])
+    return nearest, target, inside
+
+
+def occlusion_mask(disparity_left, tolerance: float = 0.5):
+    """True where a left-view pixel is also visible in the right view.
+
+    Each left pixel x lands on right pixel x - d; where several land on the
+    same right pixel the nearest one (largest disparity) hides the others.
+    Pixels with non-finite disparity are not visible.
+    """
+    d = np.asarray(disparity_left, dtype=np.float64)
+    h, w = d.shape
+    nearest, target, inside = forward_splat_disparity(d)
+    rows = np.broadcast_to(np.arange(h)[:, None], (h, w))
     visible = np.zeros((h, w), dtype=bool)
     visible[inside] = d[inside] >= nearest[rows[inside], target[inside]] - tolerance
     return visible

@@ -7,9 +7,7 @@ figures are exactly the notebooks' figures.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 
 import matplotlib.pyplot as plt
 
@@ -30,18 +28,10 @@ def save_figure(fig, name: str, dpi: int = 110):
     out_dir = config.figures_dir()
     if out_dir is None:
         return None
-    out_dir.mkdir(parents=True, exist_ok=True)
-    final = out_dir / f"{name}.png"
-    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".png.tmp")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a figure is for everyone to read
-        os.replace(tmp, final)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return final
+    from .data import atomic_write
+
+    return atomic_write(out_dir / f"{name}.png",
+                        lambda tmp: fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png"))
 
 
 def image_grid(images, titles=None, ncols=None, size=2.4, name=None, suptitle=None):

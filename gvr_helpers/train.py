@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -32,6 +31,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import losses as losses_mod
+from .data import atomic_write
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -223,16 +223,7 @@ def _finite_floats(logs) -> dict:
 
 def write_atomic(path, text: str) -> None:
     """Write text to ``path`` through a temporary file and a rename (no half-written files)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
 
 
 class TqdmProgress(keras.callbacks.Callback):
@@ -339,15 +330,7 @@ class Snapshots(keras.callbacks.Callback):
         for i, img in enumerate(images):
             tile[(i // cols) * h:(i // cols + 1) * h, (i % cols) * w:(i % cols + 1) * w] = img
         tile = (np.clip(tile, 0, 1) * 255).round().astype(np.uint8)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".png.tmp")
-        os.close(fd)
-        try:
-            Image.fromarray(tile[..., 0] if c == 1 else tile).save(tmp, format="PNG")
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        atomic_write(path, lambda tmp: Image.fromarray(tile[..., 0] if c == 1 else tile).save(tmp, format="PNG"))
 
 
 def _all_finite(model) -> bool:

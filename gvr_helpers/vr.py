@@ -22,14 +22,13 @@ from __future__ import annotations
 import base64
 import io
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 from . import metrics
+from .data import atomic_write
 from .transfer import DEFAULT_ALIGN, DEFAULT_TILE, apply_generator, check_image
 
 # name -> (forward, right, up) unit axes in world coordinates
@@ -356,16 +355,7 @@ def stylize_panorama(generator, panorama, method: str = "circular", pad: int = 3
 
 # ------------------------------------------------------------ skybox export
 def _write_bytes_atomic(path: Path, data: bytes):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are meant to be shared and served
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def _encode(image, fmt="png", quality=92) -> bytes:
@@ -440,13 +430,7 @@ def right_view_disparity(disparity_left):
     d = np.asarray(disparity_left, dtype=np.float64)
     if d.ndim != 2:
         raise ValueError(f"disparity must be H×W, got shape {d.shape}")
-    h, w = d.shape
-    finite = np.isfinite(d)
-    target = np.round(np.arange(w)[None, :] - np.where(finite, d, 0)).astype(int)
-    inside = finite & (target >= 0) & (target < w)
-    rows = np.broadcast_to(np.arange(h)[:, None], (h, w))
-    out = np.full((h, w), -np.inf)
-    np.maximum.at(out, (rows[inside], target[inside]), d[inside])
+    out, _, _ = metrics.forward_splat_disparity(d)
     out[~np.isfinite(out)] = np.nan
     return out
 

@@ -16,7 +16,6 @@ the cache directory); files are written atomically.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -29,6 +28,7 @@ import keras  # noqa: E402
 
 from gvr_helpers import train, unpaired  # noqa: E402
 from gvr_helpers.config import DATA_DIR, cache_dir, get_profile, set_seed  # noqa: E402
+from gvr_helpers.data import sha256_file  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
 CHECKPOINT_DIR = DATA_DIR / "checkpoints"
@@ -38,12 +38,7 @@ BLOCK = 200          # steps per fit "epoch": the unit of checkpointing and resu
 CROP, BATCH = 16, 32
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+sha256 = sha256_file  # the data module's: one way to hash a file
 
 
 def load_manifest() -> dict:
