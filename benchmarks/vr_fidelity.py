@@ -1,10 +1,16 @@
 """How well the VR methods keep a stylized world seamless and consistent (issue: VR, notebooks 07–09).
 
 Measures, in one run, each VR method next to the naive one, with the course's stand-in
-translator (a small U-Net trained for seconds on the woodblock style; the properties
-measured belong to the methods, not to the training):
+translator (vr.stand_in_translator: the course's residual generator, total stride 1, trained
+paired for seconds on the woodblock style; the properties measured belong to the methods,
+not to the training):
 
-* equirect_seam_ratio       wrap seam (metrics.wrap_seam_ratio) of input / naive / circular / cubemap
+* equirect_seam_ratio       wrap seam (metrics.wrap_seam_ratio) of input / naive / circular / cubemap,
+                            at the panorama's own wrap and averaged over 16 yaw positions
+* wrap_pair_percentile      where the wrap column pair's difference ranks among the image's own
+                            interior column pairs (0.5 = a typical pair; near 1 = a seam): one
+                            pair is a noisy sample, so this says whether a ratio above the
+                            input's is a seam or just the scenery at that longitude
 * yaw_equivariance_mse      MSE(stylize(roll(x, k)), roll(stylize(x), k)), k = 4 × total stride
 * cube_seam_ratio           across-edge vs inside difference of a skybox: independent faces vs overlapped
 * stereo_consistency_ratio  stylized pair's disparity-warp error / the input pair's, per eye vs warp
@@ -22,6 +28,12 @@ import time
 import numpy as np
 
 from gvr_helpers import config, data, metrics, models, vr, world
+
+
+def wrap_pair_percentile(image) -> float:
+    """Fraction of interior column pairs (j, j+1) whose mean |difference| is below the wrap pair's."""
+    diffs = np.abs(np.diff(image, axis=1)).mean(axis=(0, 2))
+    return float(np.mean(diffs < np.abs(image[:, -1] - image[:, 0]).mean()))
 
 
 def main() -> dict:
@@ -54,7 +66,9 @@ def main() -> dict:
     seam_avg = {"input": seam_over_yaw(lambda x: x)}
     seam_avg.update({name: seam_over_yaw(fn) for name, fn in methods.items()})
     equivariance = {name: metrics.yaw_equivariance_mse(fn, pano, k) for name, fn in methods.items()}
-    print("wrap seam", seam, "\nyaw MSE", equivariance, flush=True)
+    percentile = {"input": wrap_pair_percentile(pano)}
+    percentile.update({name: wrap_pair_percentile(out) for name, out in outputs.items()})
+    print("wrap seam", seam, "\nwrap pair percentile", percentile, "\nyaw MSE", equivariance, flush=True)
 
     size = h // 2
     cube = {"input": metrics.cube_seam_ratio(vr.render_faces(pano, size)),
@@ -100,6 +114,7 @@ def main() -> dict:
         "panorama": list(pano.shape[:2]),
         "equirect_seam_ratio": seam,
         "equirect_seam_ratio_over_16_yaws": seam_avg,
+        "wrap_pair_percentile": percentile,
         "yaw_equivariance_mse": equivariance,
         "yaw_shift": k,
         "cube_seam_ratio": cube,

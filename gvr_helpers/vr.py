@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 import time
 from pathlib import Path
 
@@ -582,26 +583,39 @@ def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: flo
 
 # ------------------------------------------------------------ a stand-in translator for the VR notebooks
 def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 0, crop: int = 32,
-                        batch_size: int = 16, filters: int = 8, padding: str = "reflect",
+                        batch_size: int = 16, filters: int | None = None, padding: str = "reflect",
                         upsampling: str = "resize", learning_rate: float = 2e-3, images=None,
-                        kind: str = "unet"):
-    """A small U-Net translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops
-    of generated landscapes, S an algorithmic style from :mod:`gvr_helpers.styles`.
+                        kind: str = "residual"):
+    """A small translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops of
+    generated landscapes, S an algorithmic style from :mod:`gvr_helpers.styles`.
 
     It stands in for the GAN-trained translators of notebook 05 in the VR notebooks: what
     they measure (seams, yaw equivariance, stereo agreement, flicker, cost) is a property of
-    how a translator is *applied*, not of how it was trained. ``norm="none"`` keeps it local
-    (no image-wide statistics), so tiles and circular padding give exact results;
-    ``upsampling="resize"`` (resize then convolve) avoids the checkerboard pattern of
-    transposed convolutions, which would otherwise repeat with the stride. ``images``
-    replaces the generated landscapes as training content (e.g. an artist's own photos).
+    how a translator is *applied*, not of how it was trained. ``images`` replaces the
+    generated landscapes as training content (e.g. an artist's own photos).
+
+    ``kind="residual"`` (default) is the course's own generator,
+    :func:`gvr_helpers.unpaired.residual_translator` (16 filters unless ``filters`` says
+    otherwise), as deep as :func:`gvr_helpers.unpaired.paired_oracle` makes it for the
+    style's patch size. Its total stride is 1, so circular stylization commutes with a yaw
+    roll by *any* number of columns and no column of the panorama is special by construction;
+    a strided network (``kind="unet"`` or ``"resnet"``, total stride 4, 8 filters by default)
+    commutes only with rolls by multiples of its stride, and its wrap column pair always sits
+    on a stride-block boundary. All kinds use no normalisation (no image-wide statistics), so
+    tiles and circular padding give exact results; the U-Net and ResNet up-sample by
+    resize-then-convolve (``upsampling="resize"``), which avoids the checkerboard of
+    transposed convolutions. ``padding`` is the mode of every ``Pad2D`` layer.
     """
     import keras
 
-    from . import models, styles, world
+    from . import models, styles, unpaired, world
 
     if steps < 1:
         raise ValueError(f"steps must be >= 1, got {steps}")
+    if kind not in ("residual", "unet", "resnet"):
+        raise ValueError(f"kind must be 'residual', 'unet' or 'resnet', got {kind!r}")
+    if style not in styles.STYLES:
+        raise ValueError(f"unknown style {style!r}; choose one of {sorted(styles.STYLES)}")
     keras.utils.set_random_seed(int(seed))
     if images is None:
         images = [world.panorama(seed=seed + 1, height=256, width=512)]
@@ -619,9 +633,15 @@ def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 
         top, left = rng.integers(0, h - crop + 1), rng.integers(0, w - crop + 1)
         xs.append(images[i][top:top + crop, left:left + crop])
         ys.append(targets[i][top:top + crop, left:left + crop])
-    options = dict(n_down=2) if kind == "unet" else {}
-    generator = models.build_generator(kind, filters=filters, n_blocks=2 if kind == "resnet" else 1, norm="none",
-                                       padding=padding, upsampling=upsampling, **options)
+    if kind == "residual":
+        patch = styles.STYLES[style].patch
+        generator = unpaired.residual_translator(filters=filters or 16, depth=max(2, math.ceil((patch - 1) / 2)))
+        if padding != "reflect":
+            generator = with_padding(generator, padding)
+    else:
+        options = dict(n_down=2) if kind == "unet" else {}
+        generator = models.build_generator(kind, filters=filters or 8, n_blocks=2 if kind == "resnet" else 1,
+                                           norm="none", padding=padding, upsampling=upsampling, **options)
     generator.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mae")
     generator.fit(np.stack(xs), np.stack(ys), batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
     return generator

@@ -285,3 +285,41 @@ def test_stand_in_translator_trains_on_given_images():
         vr.stand_in_translator("woodblock", steps=1, images=[img[:16, :16]], crop=32)
     with pytest.raises(ValueError, match="steps"):
         vr.stand_in_translator(steps=0)
+
+
+def test_default_stand_in_has_stride_1_and_no_wrap_seam():
+    """The default stand-in is the course's stride-1 residual translator: circular stylization
+    commutes with a roll by one column, and its wrap column pair is no stronger than the
+    input's (averaged over 32 yaw positions: one column pair is a noisy sample of the scenery),
+    while the naive method's seam is clearly stronger (the translator does change the image)."""
+    from gvr_helpers import models, world
+
+    g = vr.stand_in_translator("woodblock", steps=60, seed=0)
+    info = models.describe(g)
+    assert info.total_stride == 1 and info.receptive_field == 13  # woodblock's patch is 13 px
+    pad = vr.circular_pad(g)
+    pano = world.panorama(seed=0, height=64, width=128)
+    circular = lambda x: vr.stylize_panorama(g, x, method="circular", pad=pad)  # noqa: E731
+    assert metrics.yaw_equivariance_mse(circular, pano, 1) < 1e-10
+
+    def seam_over_yaws(fn):
+        return np.mean([metrics.wrap_seam_ratio(fn(np.roll(pano, k, axis=1))) for k in range(0, 128, 4)])
+
+    seam_input = seam_over_yaws(lambda x: x)
+    assert seam_over_yaws(circular) <= 1.05 * seam_input
+    assert seam_over_yaws(lambda x: vr.stylize_panorama(g, x, method="naive")) > 1.5 * seam_input
+
+
+def test_stand_in_translator_kinds():
+    from gvr_helpers import models
+
+    img = smooth_panorama(32)
+    unet = vr.stand_in_translator("woodblock", steps=1, images=[img], crop=32, batch_size=2, kind="unet")
+    assert models.describe(unet, size=32).total_stride == 4
+    g = vr.stand_in_translator("toon", steps=1, images=[img], crop=32, batch_size=2, padding="circular")
+    assert {layer.mode for layer in g.layers if isinstance(layer, models.Pad2D)} == {"circular"}
+    assert models.describe(g, size=32).receptive_field == 11  # toon's patch is 11 px
+    with pytest.raises(ValueError, match="kind"):
+        vr.stand_in_translator(kind="vgg")
+    with pytest.raises(ValueError, match="style"):
+        vr.stand_in_translator("cubism")
