@@ -51,7 +51,9 @@ def run_method(method: str, style: str, seconds: float, test, train_data, peer=N
     if method == "oracle":
         model, stream = unpaired.paired_oracle(patch=patch), unpaired.crop_stream(train_data.a, train_data.a_styled, BATCH, paired=True)
     elif method == "peer":
-        model, stream = unpaired.peer_cyclegan(crop=PEER_CROP), unpaired.crop_stream(peer.a, peer.b, 1)
+        # without single-ink crops: instance norm's gradients explode on them (unpaired.drop_flat_crops)
+        model = unpaired.peer_cyclegan(crop=PEER_CROP)
+        stream = unpaired.crop_stream(unpaired.drop_flat_crops(peer.a), unpaired.drop_flat_crops(peer.b), 1)
     else:
         model = unpaired.fast_recipe(patch=patch, adversarial=(method == "course"), colour_reference=train_data.b)
         stream = unpaired.crop_stream(train_data.a, train_data.b, BATCH)

@@ -446,12 +446,32 @@ def fast_recipe(patch: int = 11, filters: int = 16, depth: int | None = None, ad
 
 def peer_cyclegan(crop: int = 64, filters: int = 32, n_blocks: int = 6) -> CycleGAN:
     """The TensorFlow tutorial's CycleGAN configuration at the course's image size: instance-norm
-    generators, 70-px PatchGANs, BCE loss, λ = 10, identity 0.5·λ, Adam 2e-4/β₁ 0.5, batch 1."""
+    generators, 70-px PatchGANs, BCE loss, λ = 10, identity 0.5·λ, Adam 2e-4/β₁ 0.5, batch 1.
+    Train it on :func:`drop_flat_crops` pools: instance norm explodes on a single-colour crop."""
     gens = [build_generator("resnet", filters=filters, n_blocks=n_blocks, n_down=2) for _ in range(2)]
     discs = [build_discriminator("patchgan", filters=filters, n_layers=3) for _ in range(2)]
     model = CycleGAN(gens[0], gens[1], discs[0], discs[1], crop=crop)
     model.compile()
     return model
+
+
+def drop_flat_crops(pool, min_std: float = 0.02) -> np.ndarray:
+    """The crops of ``pool`` (N×H×W×3) that are not a single flat colour (some channel's standard
+    deviation ≥ ``min_std``).
+
+    Why: instance normalisation divides by an instance's own standard deviation (+ ε = 1e-5).
+    On a flat crop, common in the woodblock style's B set (a whole 64×64 crop of one ink), that
+    is ~0, and each normalisation layer multiplies the backward signal by up to 1/√ε ≈ 316: the
+    peer recipe's gradients reached 1e28 and its weights NaN at its second step. The tutorial's
+    photos are never flat; the peer trains without such crops, which carry no strokes anyway.
+    """
+    pool = np.asarray(pool, np.float32)
+    if pool.ndim != 4 or pool.shape[-1] != 3:
+        raise ValueError(f"pool must be N×H×W×3, got shape {pool.shape}")
+    kept = pool[pool.std(axis=(1, 2)).max(axis=1) >= min_std]
+    if len(kept) == 0:
+        raise ValueError(f"every one of the {len(pool)} crops is flat (std < {min_std}); nothing to train on")
+    return kept
 
 
 def paired_oracle(patch: int = 11, filters: int = 16, depth: int | None = None,

@@ -171,3 +171,17 @@ def test_ablation_rows_and_bad_variant(toon):
     assert all(r["steps"] >= 1 and math.isfinite(r["db"]) for r in rows)
     with pytest.raises(ValueError, match="unknown ablation"):
         unpaired.ablation("toon", variants=["more cowbell"], test_data=toon)
+
+
+def test_drop_flat_crops_keeps_only_crops_with_some_texture():
+    rng = np.random.default_rng(0)
+    textured = rng.random((3, 16, 16, 3)).astype(np.float32)
+    flat = np.full((2, 16, 16, 3), 0.4, np.float32)
+    one_channel = np.full((1, 16, 16, 3), 0.2, np.float32)
+    one_channel[0, :, :8, 1] = 0.8                      # texture in green only: kept
+    kept = unpaired.drop_flat_crops(np.concatenate([flat[:1], textured, flat[1:], one_channel]))
+    assert len(kept) == 4 and np.array_equal(kept[:3], textured) and np.array_equal(kept[3], one_channel[0])
+    with pytest.raises(ValueError, match="every one of the 2 crops is flat"):
+        unpaired.drop_flat_crops(flat)
+    with pytest.raises(ValueError, match="N×H×W×3"):
+        unpaired.drop_flat_crops(flat[0])
