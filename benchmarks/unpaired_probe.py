@@ -1,0 +1,98 @@
+"""Probe one variant of the unpaired recipe quickly: train it for a few CPU-seconds on one core
+and print its test PSNR curve against the ground truth (the research loop behind notebook 06).
+
+Run two probes side by side, one per core, so they share the machine fairly:
+
+    taskset -c 0 python benchmarks/unpaired_probe.py toon 90 '{"oracle": true}' &
+    taskset -c 1 python benchmarks/unpaired_probe.py toon 90 '{"d_luminance": true, "colour_weight": 0}' &
+
+Options (JSON; defaults are the course's fast_recipe): oracle (paired L1 instead), filters (G),
+d_kind ("patchgan" with d_receptive_field, or "dense": stride-1 3×3 layers, d_depth), d_filters,
+spectral_norm, loss, g_learning_rate, d_learning_rate, adversarial_weight, colour_weight,
+identity_weight, content_weight, r1_weight, augment (bool), d_luminance (D sees grey images only),
+straight_through_clip (G's [0, 1] clip passes gradients), crop, batch, seed.
+The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import tensorflow as tf
+
+tf.config.threading.set_intra_op_parallelism_threads(1)   # one core per probe
+tf.config.threading.set_inter_op_parallelism_threads(1)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from keras import layers  # noqa: E402
+
+from gvr_helpers import train, unpaired  # noqa: E402
+from gvr_helpers.config import set_seed  # noqa: E402
+from gvr_helpers.metrics import psnr  # noqa: E402
+from gvr_helpers.models import Pad2D, build_discriminator  # noqa: E402
+from gvr_helpers.styles import STYLES  # noqa: E402
+
+
+def dense_discriminator(filters: int = 32, depth: int = 4, spectral_norm: bool = False) -> keras.Model:
+    """A stride-1 patch critic: one logit per pixel, receptive field 1 + 2·depth."""
+    inputs = keras.Input((None, None, 3))
+    x = layers.Rescaling(2.0, offset=-1.0)(inputs)
+    for _ in range(depth):
+        conv = layers.Conv2D(filters, 3, padding="valid")
+        x = layers.LeakyReLU(0.2)((layers.SpectralNormalization(conv) if spectral_norm else conv)(
+            Pad2D((1, 1), "reflect")(x)))
+    return keras.Model(inputs, layers.Conv2D(1, 1)(x))
+
+
+def straight_through(generator: keras.Model) -> keras.Model:
+    """G with its clip to [0, 1] kept forward but skipped backward, so saturated pixels can recover."""
+    summed = generator.get_layer("clip_0_1").input
+    clipped = layers.Lambda(lambda x: x + tf.stop_gradient(tf.clip_by_value(x, 0.0, 1.0) - x))(summed)
+    return keras.Model(generator.input, clipped)
+
+
+def probe(style: str, seconds: float, opts: dict) -> dict:
+    set_seed(int(opts.get("seed", 0)))
+    crop, batch = int(opts.get("crop", 16)), int(opts.get("batch", 32))
+    test = unpaired.style_data(style, crop=64)
+    data = unpaired.style_data(style, crop=crop, n_crops=2048)
+    depth = max(2, -(-(STYLES[style].patch - 1) // 2))
+    g = unpaired.residual_translator(filters=int(opts.get("filters", 16)), depth=depth)
+    if opts.get("straight_through_clip"):
+        g = straight_through(g)
+    if opts.get("oracle"):
+        model = unpaired.PairedTranslator(g)
+        model.compile(learning_rate=opts.get("g_learning_rate", 1e-3))
+        stream = unpaired.crop_stream(data.a, data.a_styled, batch, paired=True)
+    else:
+        sn = bool(opts.get("spectral_norm", True))
+        d = (dense_discriminator(opts.get("d_filters", 32), opts.get("d_depth", 4), sn)
+             if opts.get("d_kind") == "dense" else
+             build_discriminator("patchgan", filters=opts.get("d_filters", 16),
+                                 receptive_field=opts.get("d_receptive_field", 16), norm="none", spectral_norm=sn))
+        augment = unpaired.colour_preserving_augment() if opts.get("augment", True) else (lambda x: x)
+        if opts.get("d_luminance"):
+            base = augment
+            augment = lambda x: base(tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(x)))  # noqa: E731
+        model = unpaired.FastTranslator(g, d)
+        model.compile(loss=opts.get("loss", "least_squares"), g_learning_rate=opts.get("g_learning_rate", 2e-3),
+                      d_learning_rate=opts.get("d_learning_rate", 2e-4),
+                      adversarial_weight=opts.get("adversarial_weight", 1.0),
+                      colour_weight=opts.get("colour_weight", 30.0), identity_weight=opts.get("identity_weight", 1.0),
+                      content_weight=opts.get("content_weight", 0.0), r1_weight=opts.get("r1_weight", 0.0),
+                      augment=augment, colour_reference=data.b)
+        stream = unpaired.crop_stream(data.a, data.b, batch)
+    run = unpaired.train_for(model, stream, seconds, data=test, every=500, callbacks=[train.NaNGuard()])
+    identity = float(np.mean([psnr(x, y) for x, y in zip(test.test_x, test.test_y)]))
+    return {"style": style, "options": opts, "db": round(unpaired.test_psnr(model.generator, test), 3),
+            "identity_db": round(identity, 3), "steps": run["steps"], "seconds": run["seconds"],
+            "curve_db": [round(p[2], 2) for p in run["curve"]]}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    print(json.dumps(probe(sys.argv[1], float(sys.argv[2]), json.loads(sys.argv[3]))))
