@@ -76,8 +76,9 @@ class MSEAnchoredTranslator(unpaired.FastTranslator):
             d_loss = self.gan_loss.d_loss(self.discriminator(self._d_in(b), training=True),
                                           self.discriminator(self._d_in(tf.stop_gradient(fake)), training=True))
         self._apply(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
-        return self._track({"g_loss": g_loss, "colour": colour, "identity": identity, "content": content,
-                            "d_loss": d_loss, "g_adv": g_adv})
+        values = {"g_loss": g_loss, "colour": colour, "identity": identity, "content": content,
+                  "d_loss": d_loss, "g_adv": g_adv}
+        return self._track({k: v for k, v in values.items() if k in self.trackers})  # no D terms without GAN
 
 
 def probe(style: str, seconds: float, opts: dict) -> dict:
@@ -103,8 +104,6 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
         if opts.get("d_luminance"):
             base = augment
             augment = lambda x: base(tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(x)))  # noqa: E731
-        if opts.get("mse_anchors") and not opts.get("adversarial_weight", 1.0):
-            raise ValueError("mse_anchors needs the adversarial term (without it G stays the identity)")
         model = (MSEAnchoredTranslator if opts.get("mse_anchors") else unpaired.FastTranslator)(g, d)
         model.compile(loss=opts.get("loss", "least_squares"), g_learning_rate=opts.get("g_learning_rate", 2e-3),
                       d_learning_rate=opts.get("d_learning_rate", 2e-4),
