@@ -9,7 +9,8 @@ Run two probes side by side, one per core, so they share the machine fairly:
 Options (JSON; defaults are the course's fast_recipe): oracle (paired L1 instead), filters (G),
 d_kind ("patchgan" with d_receptive_field, or "dense": stride-1 3×3 layers, d_depth), d_filters,
 spectral_norm, loss, g_learning_rate, d_learning_rate, adversarial_weight, colour_weight,
-identity_weight, content_weight, r1_weight, augment (bool), d_luminance (D sees grey images only),
+identity_weight, content_weight, r1_weight, augment (bool), d_noise (σ of Gaussian instance noise on
+D's inputs), d_luminance (D sees grey images only),
 straight_through_clip (G's [0, 1] clip passes gradients), mse_anchors (content and identity
 losses squared instead of absolute: no pull at the identity, so a weak GAN signal can move G),
 crop, batch, seed.
@@ -101,6 +102,9 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
              build_discriminator("patchgan", filters=opts.get("d_filters", 16),
                                  receptive_field=opts.get("d_receptive_field", 16), norm="none", spectral_norm=sn))
         augment = unpaired.colour_preserving_augment() if opts.get("augment", True) else (lambda x: x)
+        if opts.get("d_noise"):   # instance noise: D cannot see changes smaller than it
+            noisy, sigma = augment, float(opts["d_noise"])
+            augment = lambda x: noisy(x + tf.random.normal(tf.shape(x), stddev=sigma))  # noqa: E731
         if opts.get("d_luminance"):
             base = augment
             augment = lambda x: base(tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(x)))  # noqa: E731
