@@ -11,8 +11,8 @@ d_kind ("patchgan" with d_receptive_field, or "dense": stride-1 3×3 layers, d_d
 spectral_norm, loss, g_learning_rate, d_learning_rate, adversarial_weight, colour_weight,
 identity_weight, content_weight, r1_weight, augment (bool), d_noise (σ of Gaussian instance noise on
 D's inputs), d_luminance (D sees grey images only),
-straight_through_clip (G's [0, 1] clip passes gradients), mse_anchors (content and identity
-losses squared instead of absolute: no pull at the identity, so a weak GAN signal can move G),
+straight_through_clip (G's [0, 1] clip passes gradients), mse_anchors (FastTranslator's
+anchor="squared": content and identity losses squared, no pull at the identity),
 crop, batch, seed.
 The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps).
 """
@@ -57,31 +57,6 @@ def straight_through(generator: keras.Model) -> keras.Model:
     return keras.Model(generator.input, clipped)
 
 
-class MSEAnchoredTranslator(unpaired.FastTranslator):
-    """FastTranslator with squared content/identity anchors. An absolute (L1) anchor pulls with a
-    constant force even at the identity, which held G exactly there at weights down to 0.03."""
-
-    def train_step(self, data):
-        a, b = data
-        w = self.weights_
-        with tf.GradientTape() as tape:
-            fake = self.generator(a, training=True)
-            g_adv = self.gan_loss.g_loss(self.discriminator(self._d_in(fake), training=True))
-            content = tf.reduce_mean(tf.square(fake - a))
-            identity = tf.reduce_mean(tf.square(self.generator(b, training=True) - b))
-            colour = unpaired.sliced_wasserstein_colours(fake, self.colour_reference)
-            g_loss = (w["adversarial_weight"] * g_adv + w["content_weight"] * content
-                      + w["identity_weight"] * identity + w["colour_weight"] * colour)
-        self._apply(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
-        with tf.GradientTape() as tape:
-            d_loss = self.gan_loss.d_loss(self.discriminator(self._d_in(b), training=True),
-                                          self.discriminator(self._d_in(tf.stop_gradient(fake)), training=True))
-        self._apply(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
-        values = {"g_loss": g_loss, "colour": colour, "identity": identity, "content": content,
-                  "d_loss": d_loss, "g_adv": g_adv}
-        return self._track({k: v for k, v in values.items() if k in self.trackers})  # no D terms without GAN
-
-
 def probe(style: str, seconds: float, opts: dict) -> dict:
     set_seed(int(opts.get("seed", 0)))
     crop, batch = int(opts.get("crop", 16)), int(opts.get("batch", 32))
@@ -108,13 +83,14 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
         if opts.get("d_luminance"):
             base = augment
             augment = lambda x: base(tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(x)))  # noqa: E731
-        model = (MSEAnchoredTranslator if opts.get("mse_anchors") else unpaired.FastTranslator)(g, d)
+        model = unpaired.FastTranslator(g, d)
         model.compile(loss=opts.get("loss", "least_squares"), g_learning_rate=opts.get("g_learning_rate", 2e-3),
                       d_learning_rate=opts.get("d_learning_rate", 2e-4),
                       adversarial_weight=opts.get("adversarial_weight", 1.0),
                       colour_weight=opts.get("colour_weight", 30.0), identity_weight=opts.get("identity_weight", 1.0),
                       content_weight=opts.get("content_weight", 0.0), r1_weight=opts.get("r1_weight", 0.0),
-                      augment=augment, colour_reference=data.b)
+                      augment=augment, colour_reference=data.b,
+                      anchor="squared" if opts.get("mse_anchors") else "absolute")
         stream = unpaired.crop_stream(data.a, data.b, batch)
     run = unpaired.train_for(model, stream, seconds, data=test, every=500, callbacks=[train.NaNGuard()])
     identity = float(np.mean([psnr(x, y) for x, y in zip(test.test_x, test.test_y)]))

@@ -36,6 +36,17 @@ def _call(name: str, fn: Callable, *args) -> tuple[bool, Any]:
         return False, report(name, False, f"calling it raised {type(exc).__name__}: {exc}")
 
 
+def _call_number(name: str, fn: Callable, *args, what: str = "one number") -> tuple[bool, float | None]:
+    """Run the learner's function and read its result as one number (a hint when it is not one)."""
+    ok, got = _call(name, fn, *args)
+    if not ok:
+        return False, None
+    try:
+        return True, float(np.asarray(got, dtype=np.float64))
+    except (TypeError, ValueError):
+        return False, report(name, False, f"expected {what}, got {type(got).__name__}.")
+
+
 def check_close(name: str, got: Any, expected: Any, *, atol: float = 1e-6, rtol: float = 1e-5,
                 hint: str = "", inputs: str = "") -> bool:
     """Compare a learner's numbers with the expected ones and explain a mismatch."""
@@ -142,16 +153,12 @@ def check_disparity_from_depth(fn: Callable) -> bool:
 def _check_table(name: str, fn: Callable, cases, hints: Callable | None = None) -> bool:
     """Run ``fn(*args)`` on every case; report the first wrong one with its inputs (and a hint)."""
     for args, expected in cases:
-        ok, got = _call(name, fn, *args)
+        ok, value = _call_number(name, fn, *args, what=f"one number for {args}")
         if not ok:
             return False
-        try:
-            value = float(got)
-        except (TypeError, ValueError):
-            return report(name, False, f"expected one number for {args}, got {type(got).__name__}.")
         if value != expected:
             hint = hints(args, value) if hints else ""
-            return report(name, False, f"expected {expected} for {args}, got {got}. {hint}".strip())
+            return report(name, False, f"expected {expected} for {args}, got {value:g}. {hint}".strip())
     return report(name, True, f"{len(cases)} cases")
 
 
@@ -223,13 +230,9 @@ def check_power_iteration(fn: Callable) -> bool:
     q1, _ = np.linalg.qr(rng.normal(size=(6, 6)))
     q2, _ = np.linalg.qr(rng.normal(size=(4, 4)))
     w = q1[:, :4] @ np.diag([3.0, 1.5, 0.5, 0.1]) @ q2.T
-    ok, got = _call(name, fn, w, 50)
+    ok, value = _call_number(name, fn, w, 50, what="one number (σ_max)")
     if not ok:
         return False
-    try:
-        value = float(got)
-    except (TypeError, ValueError):
-        return report(name, False, f"expected one number (σ_max), got {type(got).__name__}.")
     hint = "Repeat v = normalise(Wᵀu), u = normalise(W v); then σ ≈ uᵀ W v (or ‖W v‖)."
     if abs(value - 9.0) < 1e-3:
         hint = "That is σ_max²: ‖WᵀW v‖ for a unit v is σ², take a square root or use uᵀ W v."
@@ -406,16 +409,13 @@ def check_best_strength(fn: Callable) -> bool:
     strengths = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
     ssim_values = np.array([1.0, 0.9, 0.75, 0.55, 0.4])
     realism = np.array([0.2, 0.35, 0.3, 0.6, 0.7])
-    ok, got = _call(name, fn, strengths, ssim_values, realism, 0.7)
+    ok, value = _call_number(name, fn, strengths, ssim_values, realism, 0.7, what="one strength (a number)")
     if not ok:
         return False
-    ok2, got2 = _call(name, fn, strengths, ssim_values, realism[::-1].copy(), 0.5)
-    if not ok2:
+    ok, value2 = _call_number(name, fn, strengths, ssim_values, realism[::-1].copy(), 0.5,
+                              what="one strength (a number)")
+    if not ok:
         return False
-    try:
-        value, value2 = float(np.asarray(got, dtype=float)), float(np.asarray(got2, dtype=float))
-    except (TypeError, ValueError):
-        return report(name, False, f"expected one strength (a number), got {got!r}.")
     hint = "keep the strengths with ssim >= floor, then take the one whose realism is largest."
     if np.isclose(value, 1.0):
         hint = "1.0 has the most realism but SSIM 0.4 < 0.7: filter by the floor first."
@@ -437,14 +437,10 @@ def check_hq_fraction(fn: Callable) -> bool:
     centers = np.array([[2.0, 0.0], [0.0, 2.0], [-2.0, 0.0]])
     samples = np.array([[2.05, 0.0], [0.0, 1.7], [-2.0, 0.14], [0.0, 0.0], [1.0, 1.0], [2.0, -0.16]])
     std = 0.05  # 3 std = 0.15: samples 0 and 2 are in, sample 1 (0.3 away) and 5 (0.16 away) are not
-    ok, got = _call(name, fn, samples, centers, std)
+    ok, got_f = _call_number(name, fn, samples, centers, std, what="one number between 0 and 1")
     if not ok:
         return False
     hint = "Measure each sample's distance to its *nearest* centre and count those within 3 * std."
-    try:
-        got_f = float(got)
-    except (TypeError, ValueError):
-        return report(name, False, f"expected one number between 0 and 1, got {type(got).__name__}.")
     if abs(got_f - 2) < 1e-9:
         hint = "That is a count; divide by the number of samples to get a fraction."
     elif abs(got_f - 3 / 6) < 1e-9:
@@ -458,15 +454,11 @@ def check_hinge_d_loss(fn: Callable) -> bool:
     name = "hinge discriminator loss"
     real = np.array([2.0, 0.5, -1.0], dtype=np.float32)
     fake = np.array([-2.0, 0.0, 0.5, -0.5], dtype=np.float32)
-    ok, got = _call(name, fn, real, fake)
+    ok, got_f = _call_number(name, fn, real, fake)
     if not ok:
         return False
     expected = np.mean(np.maximum(0, 1 - real)) + np.mean(np.maximum(0, 1 + fake))
     hint = "Real logits are pushed above +1 and fake logits below -1; nothing is gained beyond the margin."
-    try:
-        got_f = float(np.asarray(got))
-    except (TypeError, ValueError):
-        return report(name, False, f"expected one number, got {type(got).__name__}.")
     if abs(got_f - (np.mean(np.maximum(0, 1 + real)) + np.mean(np.maximum(0, 1 - fake)))) < 1e-5:
         hint = "Real and fake are swapped: the real logits should be *large*, so penalise 1 - real."
     elif abs(got_f - (np.mean(1 - real) + np.mean(1 + fake))) < 1e-5:

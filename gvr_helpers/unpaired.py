@@ -255,11 +255,18 @@ class PairedTranslator(_Translator):
         return self._track({"l1": l1})
 
 
+ANCHORS = {"absolute": losses_mod.identity_loss,   # mean |x − G(x)|
+           "squared": lambda x, y: tf.reduce_mean(tf.square(tf.cast(x, tf.float32) - tf.cast(y, tf.float32)))}
+
+
 class FastTranslator(_Translator):
     """The course's unpaired recipe (one G, one D, no cycle); data ``(a, b)``, unpaired batches.
 
     G's loss = adversarial + ``colour_weight``·SWD(G(a), b) + ``identity_weight``·|G(b) − b|
     + ``content_weight``·|G(a) − a|. With ``adversarial_weight=0`` it is the no-GAN ablation.
+    ``anchor="squared"`` squares the two anchors (identity and content): an absolute anchor pulls
+    with the same force at any change, even at none, and held G exactly at the identity in
+    benchmarks/unpaired_probe.py; a squared one lets a weak adversarial gradient move G.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, name: str = "fast_translator",
@@ -270,7 +277,7 @@ class FastTranslator(_Translator):
     def compile(self, loss: str = "least_squares", g_learning_rate: float = 1e-3, d_learning_rate: float = 2e-4,
                 adversarial_weight: float = 1.0, colour_weight: float = 10.0, identity_weight: float = 1.0,
                 content_weight: float = 0.5, r1_weight: float = 0.0, augment=None, colour_reference=None,
-                **kwargs):
+                anchor: str = "absolute", **kwargs):
         """``colour_reference``: pixels (any shape ending in 3) of the whole style set; G's colours are
         compared with a sample of them rather than with the current B batch, whose colours depend more
         on what the few crops show than on the style."""
@@ -286,6 +293,9 @@ class FastTranslator(_Translator):
         for label, v in weights.items():
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ValueError(f"{label} must be a finite number >= 0, got {v!r}")
+        if anchor not in ANCHORS:
+            raise ValueError(f"anchor must be one of {sorted(ANCHORS)}, got {anchor!r}")
+        self.anchor = ANCHORS[anchor]
         self.gan_loss = losses_mod.get_gan_loss(loss)
         self.weights_ = {k: float(v) for k, v in weights.items()}
         self.augment = augment
@@ -310,9 +320,9 @@ class FastTranslator(_Translator):
             fake = self.generator(a, training=True)
             colour = sliced_wasserstein_colours(
                 fake, b if self.colour_reference is None else self.colour_reference)
-            identity = losses_mod.identity_loss(b, self.generator(b, training=True)) if w["identity_weight"] \
+            identity = self.anchor(b, self.generator(b, training=True)) if w["identity_weight"] \
                 else tf.constant(0.0)
-            content = tf.reduce_mean(tf.abs(fake - a))
+            content = self.anchor(a, fake)
             g_loss = w["colour_weight"] * colour + w["identity_weight"] * identity + w["content_weight"] * content
             if adversarial:
                 g_adv = self.gan_loss.g_loss(self.discriminator(self._d_in(fake), training=True))

@@ -185,3 +185,18 @@ def test_drop_flat_crops_keeps_only_crops_with_some_texture():
         unpaired.drop_flat_crops(flat)
     with pytest.raises(ValueError, match="N×H×W×3"):
         unpaired.drop_flat_crops(flat[0])
+
+
+def test_fast_translator_anchor_is_absolute_or_squared(toon):
+    g = unpaired.residual_translator(filters=4, depth=2)
+    d = unpaired.build_discriminator("patchgan", filters=4, receptive_field=16, norm="none")
+    a = tf.zeros([1, 4, 4, 3])
+    b = tf.fill([1, 4, 4, 3], 0.5)
+    assert float(unpaired.ANCHORS["absolute"](a, b)) == pytest.approx(0.5)
+    assert float(unpaired.ANCHORS["squared"](a, b)) == pytest.approx(0.25)
+    model = unpaired.FastTranslator(g, d)
+    model.compile(anchor="squared", colour_reference=toon.b)
+    logs = model.train_step(tf.data.Dataset.from_tensor_slices((toon.a[:4], toon.b[:4])).batch(4).get_single_element())
+    assert np.isfinite(float(logs["content"])) and model.anchor is unpaired.ANCHORS["squared"]
+    with pytest.raises(ValueError, match="anchor must be one of"):
+        model.compile(anchor="huber")
