@@ -6,14 +6,15 @@ Run two probes side by side, one per core, so they share the machine fairly:
     taskset -c 0 python benchmarks/unpaired_probe.py toon 90 '{"oracle": true}' &
     taskset -c 1 python benchmarks/unpaired_probe.py toon 90 '{"d_luminance": true, "colour_weight": 0}' &
 
-Options (JSON; defaults are the course's fast_recipe): oracle (paired L1 instead), filters (G),
+Options (JSON; defaults are the course's fast_recipe, whose settings these probes chose): oracle (paired L1 instead), filters (G),
 d_kind ("patchgan" with d_receptive_field, or "dense": stride-1 3×3 layers, d_depth), d_filters,
 spectral_norm, loss, g_learning_rate, d_learning_rate, adversarial_weight, colour_weight,
 identity_weight, content_weight, r1_weight, augment (bool), d_noise (σ of Gaussian instance noise on
 D's inputs), d_luminance (D sees grey images only),
 straight_through_clip (G's [0, 1] clip passes gradients), mse_anchors (FastTranslator's
 anchor="squared": content and identity losses squared, no pull at the identity),
-crop, batch, seed.
+g_ema (momentum of an average of G's weights, evaluated at the end), anchor (a name in unpaired.ANCHORS, or "luma_correlation"),
+crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
 The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps).
 """
 from __future__ import annotations
@@ -50,6 +51,15 @@ def dense_discriminator(filters: int = 32, depth: int = 4, spectral_norm: bool =
     return keras.Model(inputs, layers.Conv2D(1, 1)(x))
 
 
+def _luma_correlation(x, y):
+    """Probe-only anchor: the correlation anchor on luminance alone (colours entirely free)."""
+    grey = lambda t: tf.reduce_sum(tf.cast(t, tf.float32) * [0.299, 0.587, 0.114], -1, keepdims=True)  # noqa: E731
+    return unpaired.ANCHORS["correlation"](grey(x), grey(y))
+
+
+unpaired.ANCHORS.setdefault("luma_correlation", _luma_correlation)
+
+
 def straight_through(generator: keras.Model) -> keras.Model:
     """G with its clip to [0, 1] kept forward but skipped backward, so saturated pixels can recover."""
     summed = generator.get_layer("clip_0_1").input
@@ -71,29 +81,39 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
         model.compile(learning_rate=opts.get("g_learning_rate", 1e-3))
         stream = unpaired.crop_stream(data.a, data.a_styled, batch, paired=True)
     else:
-        sn = bool(opts.get("spectral_norm", True))
+        sn = bool(opts.get("spectral_norm", False))
         d = (dense_discriminator(opts.get("d_filters", 32), opts.get("d_depth", 4), sn)
              if opts.get("d_kind") == "dense" else
-             build_discriminator("patchgan", filters=opts.get("d_filters", 16),
+             build_discriminator("patchgan", filters=opts.get("d_filters", 32),
                                  receptive_field=opts.get("d_receptive_field", 16), norm="none", spectral_norm=sn))
-        augment = unpaired.colour_preserving_augment() if opts.get("augment", True) else (lambda x: x)
-        if opts.get("d_noise"):   # instance noise: D cannot see changes smaller than it
-            noisy, sigma = augment, float(opts["d_noise"])
-            augment = lambda x: noisy(x + tf.random.normal(tf.shape(x), stddev=sigma))  # noqa: E731
+        sigma = float(opts.get("d_noise", 0.05))   # instance noise: D cannot see changes smaller than it
+        augment = unpaired.colour_preserving_augment(sigma) if opts.get("augment", True) else \
+            (lambda x: x + tf.random.normal(tf.shape(x), stddev=sigma))
         if opts.get("d_luminance"):
             base = augment
             augment = lambda x: base(tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(x)))  # noqa: E731
         model = unpaired.FastTranslator(g, d)
-        model.compile(loss=opts.get("loss", "least_squares"), g_learning_rate=opts.get("g_learning_rate", 2e-3),
-                      d_learning_rate=opts.get("d_learning_rate", 2e-4),
+        model.compile(loss=opts.get("loss", "least_squares"), g_learning_rate=opts.get("g_learning_rate", 2e-4),
+                      d_learning_rate=opts.get("d_learning_rate", 2e-3),
                       adversarial_weight=opts.get("adversarial_weight", 1.0),
-                      colour_weight=opts.get("colour_weight", 30.0), identity_weight=opts.get("identity_weight", 1.0),
-                      content_weight=opts.get("content_weight", 0.0), r1_weight=opts.get("r1_weight", 0.0),
+                      colour_weight=opts.get("colour_weight", 0.0), identity_weight=opts.get("identity_weight", 5.0),
+                      content_weight=opts.get("content_weight", 5.0), r1_weight=opts.get("r1_weight", 0.0),
                       augment=augment, colour_reference=data.b,
-                      anchor="squared" if opts.get("mse_anchors") else "absolute")
+                      anchor=opts.get("anchor", "squared" if opts.get("mse_anchors", True) else "absolute"))
         stream = unpaired.crop_stream(data.a, data.b, batch)
+        if opts.get("g_ema"):   # G's weights averaged over steps (Keras' optimizer EMA), swapped in at the end
+            model.g_optimizer = keras.optimizers.Adam(opts.get("g_learning_rate", 2e-4), beta_1=0.5, use_ema=True,
+                                                      ema_momentum=float(opts["g_ema"]))
+            model.g_optimizer.build(model.generator.trainable_variables)
     run = unpaired.train_for(model, stream, seconds, data=test, every=500, callbacks=[train.NaNGuard()])
     identity = float(np.mean([psnr(x, y) for x, y in zip(test.test_x, test.test_y)]))
+    if opts.get("g_ema"):
+        model.g_optimizer.finalize_variable_values(model.generator.trainable_variables)
+    if opts.get("save"):
+        from PIL import Image
+        rows = [np.concatenate([x, y, o], axis=1) for x, y, o in
+                zip(test.test_x[:6], test.test_y[:6], unpaired.translate(model.generator, test.test_x[:6]))]
+        Image.fromarray((np.concatenate(rows) * 255).round().astype(np.uint8)).save(opts["save"])
     return {"style": style, "options": opts, "db": round(unpaired.test_psnr(model.generator, test), 3),
             "identity_db": round(identity, 3), "steps": run["steps"], "seconds": run["seconds"],
             "curve_db": [round(p[2], 2) for p in run["curve"]]}

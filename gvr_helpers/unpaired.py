@@ -4,12 +4,12 @@ Three translators, each a ``keras.Model`` with a ``train_step``, trained with ``
 and the callbacks of :mod:`gvr_helpers.train` (progress, history, snapshots,
 checkpoints/resume, NaN guard):
 
-* :class:`FastTranslator` — the course's recipe. One small residual generator G
-  (a few 3×3 and 1×1 convolutions added to the input, so it starts as the identity),
-  one spectrally normalised PatchGAN D whose receptive field matches the style's
-  patch size, and three helpers for G: a sliced-Wasserstein *colour* loss against the
-  style set (it hands G the palette), an identity loss on style images and a weak
-  content loss. The adversarial term then only has to teach strokes and edges.
+* :class:`FastTranslator` — the course's recipe (:func:`fast_recipe`). One small residual
+  generator G (a few 3×3 and 1×1 convolutions added to the input, so it starts as the
+  identity), one PatchGAN D at the style's scale that sees its inputs through instance
+  noise, and content and identity anchors that keep G from collapsing without pinning it
+  at the identity or at the input's colours. An optional sliced-Wasserstein *colour* loss hands G the style set's
+  palette (the auxiliary task behind exercise 5.2).
 * :class:`CycleGAN` — Zhu et al. (2017) as in the TensorFlow tutorial: two generators,
   two discriminators, cycle and identity losses and an image history buffer. Its
   second generator F gives the inverse transfer F(G(a)) ≈ a.
@@ -184,15 +184,23 @@ def sliced_wasserstein_colours(x, y, n_projections: int = 16, n_samples: int = 1
     return tf.reduce_mean(tf.square(proj_x - proj_y))
 
 
-def colour_preserving_augment() -> callable:
+def colour_preserving_augment(noise: float = 0.0) -> callable:
     """Differentiable augmentation for D that moves pixels but never changes their colours:
     a random left-right flip and a random multiple of 90° rotation of the whole batch
     (real and fake batches get independent draws). Brightness/contrast jitter, the usual
-    DiffAugment, would teach D to ignore exactly the palette a style is made of."""
+    DiffAugment, would teach D to ignore exactly the palette a style is made of.
+
+    ``noise``: σ of Gaussian *instance noise* added to every pixel D sees (real and fake
+    alike). Without it G fooled D with changes too small to matter (D's loss sat at chance
+    while the test PSNR hardly moved); D cannot see changes much smaller than σ, so G must
+    make visible ones (benchmarks/results/unpaired_probe_findings.md)."""
+    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
 
     def augment(x):
         x = tf.cond(tf.random.uniform([]) < 0.5, lambda: x[:, :, ::-1], lambda: x)
-        return tf.image.rot90(x, tf.random.uniform([], 0, 4, dtype=tf.int32))
+        x = tf.image.rot90(x, tf.random.uniform([], 0, 4, dtype=tf.int32))
+        return x + tf.random.normal(tf.shape(x), stddev=noise) if noise else x
     return augment
 
 
@@ -255,18 +263,36 @@ class PairedTranslator(_Translator):
         return self._track({"l1": l1})
 
 
+def _standardised(x, eps: float = 0.05):
+    """Each image's channels shifted to mean 0 and scaled to std 1 (``eps`` keeps flat crops finite)."""
+    x = tf.cast(x, tf.float32)
+    mean, var = tf.nn.moments(x, axes=[1, 2], keepdims=True)
+    return (x - mean) / (tf.sqrt(var) + eps)
+
+
+def correlation_anchor(x, y):
+    """Mean squared gap between two batches after standardising each image's channels: about
+    2·(1 − Pearson correlation) per channel. It keeps the *pattern* of the input (which pixels are
+    lighter or darker than their crop's others) and ignores each crop's per-channel mean and
+    contrast, so a style may recolour a crop freely while its content stays in place."""
+    return tf.reduce_mean(tf.square(_standardised(x) - _standardised(y)))
+
+
+# The anchors of FastTranslator: how G(a) is tied to a (content) and G(b) to b (identity).
 ANCHORS = {"absolute": losses_mod.identity_loss,   # mean |x − G(x)|
-           "squared": lambda x, y: tf.reduce_mean(tf.square(tf.cast(x, tf.float32) - tf.cast(y, tf.float32)))}
+           "squared": lambda x, y: tf.reduce_mean(tf.square(tf.cast(x, tf.float32) - tf.cast(y, tf.float32))),
+           "correlation": correlation_anchor}
 
 
 class FastTranslator(_Translator):
     """The course's unpaired recipe (one G, one D, no cycle); data ``(a, b)``, unpaired batches.
 
-    G's loss = adversarial + ``colour_weight``·SWD(G(a), b) + ``identity_weight``·|G(b) − b|
-    + ``content_weight``·|G(a) − a|. With ``adversarial_weight=0`` it is the no-GAN ablation.
-    ``anchor="squared"`` squares the two anchors (identity and content): an absolute anchor pulls
-    with the same force at any change, even at none, and held G exactly at the identity in
-    benchmarks/unpaired_probe.py; a squared one lets a weak adversarial gradient move G.
+    G's loss = adversarial + ``colour_weight``·SWD(G(a), b) + ``identity_weight``·anchor(b, G(b))
+    + ``content_weight``·anchor(a, G(a)). With ``adversarial_weight=0`` it is the no-GAN ablation.
+    ``anchor`` (one of :data:`ANCHORS`), measured in benchmarks/unpaired_probe.py: "absolute"
+    (mean |x − G(x)|) pulls with the same force at any change, even at none, and held G exactly at
+    the identity; "squared" does not pull at the identity, so the adversarial term moves G a little;
+    "correlation" (:func:`correlation_anchor`, :func:`fast_recipe`'s) leaves each crop's colours free.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, name: str = "fast_translator",
@@ -303,7 +329,7 @@ class FastTranslator(_Translator):
         self.d_optimizer = _adam(d_learning_rate, 0.5)
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
-        names = ["g_loss", "colour", "identity", "content"]
+        names = ["g_loss", "identity", "content"] + (["colour"] if self.weights_["colour_weight"] else [])
         if self.weights_["adversarial_weight"]:
             names += ["d_loss", "g_adv"]
         self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
@@ -318,12 +344,15 @@ class FastTranslator(_Translator):
         values = {}
         with tf.GradientTape() as tape:
             fake = self.generator(a, training=True)
-            colour = sliced_wasserstein_colours(
-                fake, b if self.colour_reference is None else self.colour_reference)
             identity = self.anchor(b, self.generator(b, training=True)) if w["identity_weight"] \
                 else tf.constant(0.0)
             content = self.anchor(a, fake)
-            g_loss = w["colour_weight"] * colour + w["identity_weight"] * identity + w["content_weight"] * content
+            g_loss = w["identity_weight"] * identity + w["content_weight"] * content
+            if w["colour_weight"]:   # sorting pixels costs CPU time: only when the loss counts
+                colour = sliced_wasserstein_colours(
+                    fake, b if self.colour_reference is None else self.colour_reference)
+                g_loss = g_loss + w["colour_weight"] * colour
+                values["colour"] = colour
             if adversarial:
                 g_adv = self.gan_loss.g_loss(self.discriminator(self._d_in(fake), training=True))
                 g_loss = g_loss + w["adversarial_weight"] * g_adv
@@ -339,7 +368,7 @@ class FastTranslator(_Translator):
                     total = total + 0.5 * w["r1_weight"] * losses_mod.r1_penalty(self.discriminator, real_in)
             self._apply(self.d_optimizer, tape, total, self.discriminator.trainable_variables)
             values["d_loss"] = d_loss
-        values.update(g_loss=g_loss, colour=colour, identity=identity, content=content)
+        values.update(g_loss=g_loss, identity=identity, content=content)
         return self._track(values)
 
 
@@ -432,21 +461,33 @@ class CycleGAN(_Translator):
 
 # ============================================================ recipes
 def fast_recipe(patch: int = 11, filters: int = 16, depth: int | None = None, adversarial: bool = True,
-                d_filters: int = 16, d_receptive_field: int | None = None,
-                **compile_options) -> FastTranslator:
-    """The course's recipe, compiled: G's receptive field ≥ the style's ``patch``, D a spectrally
-    normalised PatchGAN of receptive field 16 px (34 for patches above 16), colour-preserving
-    augmentation for D, LSGAN loss, colour weight 30, no content loss, G learning rate 2e-3
-    (D 2e-4). Pass ``colour_reference`` (the style set's pixels) and train on small crops in
-    large batches (16×16 × 32). ``adversarial=False`` gives the no-GAN ablation."""
+                d_filters: int = 32, d_receptive_field: int | None = None, spectral_norm: bool = False,
+                noise: float = 0.05, **compile_options) -> FastTranslator:
+    """The course's recipe, compiled. What each choice is for (measured in
+    benchmarks/results/unpaired_probe_findings.md):
+
+    * G: :func:`residual_translator` with a receptive field ≥ the style's ``patch``; it starts as
+      the identity. Learning rate 2e-4.
+    * D: a PatchGAN of receptive field 16 px (34 for patches above 16), 32 filters, no spectral
+      norm, learning rate 2e-3, ten times G's: a small or slow D is fooled by small changes of G.
+      It sees flipped/rotated images with Gaussian instance noise σ = ``noise``; LSGAN loss.
+    * Anchors: content anchor(a, G(a)) and identity anchor(b, G(b)), weight 5 each, with the
+      :func:`correlation_anchor`. They stop G collapsing to one patch that fools D everywhere;
+      unlike absolute ones they do not pull at the identity, and unlike squared ones they let G
+      recolour a crop, so the adversarial term can move G towards the style's palette.
+    * No colour loss by default (``colour_weight``, with ``colour_reference`` = the style set's
+      pixels, turns it on): it helped woodblock by itself and harmed toon.
+
+    Train on small crops in large batches (16×16 × 32). ``adversarial=False`` gives the no-GAN
+    ablation; any ``compile_options`` override the defaults."""
     depth = depth or max(2, math.ceil((patch - 1) / 2))
     g = residual_translator(filters=filters, depth=depth)
     d = build_discriminator("patchgan", filters=d_filters,
                             receptive_field=d_receptive_field or (16 if patch <= 16 else 34),
-                            norm="none", spectral_norm=True)
+                            norm="none", spectral_norm=spectral_norm)
     model = FastTranslator(g, d)
-    options = dict(augment=colour_preserving_augment(), content_weight=0.0, colour_weight=30.0,
-                   g_learning_rate=2e-3)
+    options = dict(augment=colour_preserving_augment(noise), anchor="correlation", content_weight=5.0,
+                   identity_weight=5.0, colour_weight=0.0, g_learning_rate=2e-4, d_learning_rate=2e-3)
     options.update(compile_options)
     if not adversarial:
         options["adversarial_weight"] = 0.0
@@ -570,12 +611,15 @@ def _diff_augment():
 ABLATIONS = {
     "recipe": {},
     "no adversarial term": {"adversarial": False},
-    "no colour loss": {"colour_weight": 0.0},
+    "squared anchors": {"anchor": "squared"},
+    "absolute (L1) anchors": {"anchor": "absolute"},
+    "no instance noise": {"noise": 0.0},
+    "small slow D (16 filters, SN, lr 2e-4)": {"d_filters": 16, "spectral_norm": True, "d_learning_rate": 2e-4},
+    "colour loss, weight 30": {"colour_weight": 30.0},
     "no identity loss": {"identity_weight": 0.0},
     "D receptive field 34 px": {"d_receptive_field": 34},
     "hinge loss": {"loss": "hinge"},
     "colour-changing DiffAugment": {"augment": "diff_augment"},
-    "no augmentation": {"augment": None},
     "G 32 filters": {"filters": 32},
     "crops 32 px × batch 8": {"crop": 32, "batch": 8},
 }

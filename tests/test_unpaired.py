@@ -68,31 +68,58 @@ def test_colour_preserving_augment_keeps_the_colour_set():
     y = unpaired.colour_preserving_augment()(x)
     np.testing.assert_allclose(np.sort(np.asarray(x).reshape(3, -1), axis=1).sum(0),
                                np.sort(np.asarray(y).reshape(3, -1), axis=1).sum(0), atol=1e-5)
+    noisy = np.asarray(unpaired.colour_preserving_augment(noise=0.1)(tf.zeros([4, 32, 32, 3])))
+    assert 0.09 < noisy.std() < 0.11 and abs(noisy.mean()) < 0.01   # instance noise of the stated σ
 
 
 def _fit(model, stream, steps, callbacks=()):
     return model.fit(stream, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=list(callbacks))
 
 
-def test_fast_translator_trains_and_its_colour_loss_falls(toon):
+def test_fast_recipe_moves_g_off_the_identity_only_with_its_adversarial_term(toon):
+    """Squared anchors have no pull at the identity: the adversarial term moves G, and without it
+    (the no-GAN ablation) nothing does. With absolute (L1) anchors G stays pinned at the identity."""
+    def change(**options):
+        keras.utils.set_random_seed(0)
+        model = unpaired.fast_recipe(patch=5, filters=8, **options)
+        hist = train.LossHistory()
+        model.fit(unpaired.crop_stream(toon.a, toon.b, 8), epochs=2, steps_per_epoch=20, verbose=0,
+                  callbacks=[hist])
+        out = model.translate(toon.test_x[:4])
+        assert out.shape == toon.test_x[:4].shape and out.min() >= 0 and out.max() <= 1
+        return float(np.abs(out - toon.test_x[:4]).mean()), set(hist.epochs[-1])
+
+    moved, logged = change()
+    assert logged >= {"g_loss", "d_loss", "g_adv", "identity", "content"} and "colour" not in logged
+    assert moved > 1e-3
+    still, logged = change(adversarial=False)
+    assert still == 0.0 and "d_loss" not in logged
+    pinned, _ = change(anchor="absolute", g_learning_rate=1e-4)
+    assert pinned < moved
+
+
+def test_correlation_anchor_ignores_a_crops_colours_but_not_its_pattern():
+    x = tf.random.stateless_uniform([4, 16, 16, 3], [7, 8])
+    recoloured = 0.8 * x + tf.constant([0.1, -0.05, 0.0])   # per-channel affine
+    moved = tf.roll(x, 5, axis=2)
+    anchor = unpaired.ANCHORS["correlation"]
+    assert float(anchor(x, x)) < 1e-10
+    assert float(anchor(x, recoloured)) < 0.05 * float(anchor(x, moved))
+    assert float(unpaired.ANCHORS["squared"](x, recoloured)) > 0.05 * float(unpaired.ANCHORS["squared"](x, moved))
+
+
+def test_colour_loss_is_optional_and_falls_when_on(toon):
     keras.utils.set_random_seed(0)
-    model = unpaired.fast_recipe(patch=5, filters=8)
-    stream = unpaired.crop_stream(toon.a, toon.b, 8)
+    model = unpaired.fast_recipe(patch=5, filters=8, adversarial=False, colour_weight=30.0, g_learning_rate=2e-3,
+                                 colour_reference=toon.b)
     hist = train.LossHistory()
-    model.fit(stream, epochs=4, steps_per_epoch=15, verbose=0, callbacks=[hist])
+    model.fit(unpaired.crop_stream(toon.a, toon.b, 8), epochs=4, steps_per_epoch=15, verbose=0, callbacks=[hist])
     colour = hist.series("colour")
     assert colour[-1] < colour[0]
-    assert set(hist.epochs[-1]) >= {"g_loss", "d_loss", "colour", "identity", "content", "g_adv"}
-    out = model.translate(toon.test_x[:3])
-    assert out.shape == toon.test_x[:3].shape and out.min() >= 0 and out.max() <= 1
-
-
-def test_no_gan_ablation_has_no_discriminator_term(toon):
-    model = unpaired.fast_recipe(patch=5, filters=8, adversarial=False)
-    logs = _fit(model, unpaired.crop_stream(toon.a, toon.b, 4), 2).history
-    assert "d_loss" not in logs and "colour" in logs
     with pytest.raises(ValueError, match="colour_weight"):
         unpaired.fast_recipe(patch=5, colour_weight=-1.0)
+    with pytest.raises(ValueError, match="noise"):
+        unpaired.fast_recipe(patch=5, noise=-0.1)
 
 
 def test_paired_oracle_learns_the_style(toon):
