@@ -49,3 +49,19 @@ def test_inverse_generator_hash_and_reconstruction(key):
     back = unpaired.translate(f, unpaired.translate(g, data.test_x))
     measured = float(np.mean([psnr(b, x) for b, x in zip(back, data.test_x)]))
     assert abs(measured - entry["reconstruction_psnr"]) <= 0.1
+
+
+def test_training_resumes_only_a_run_with_the_same_fingerprint(tmp_path):
+    import importlib.util
+
+    from gvr_helpers.config import REPO_ROOT
+
+    spec = importlib.util.spec_from_file_location("train_checkpoints", REPO_ROOT / "tools" / "train_checkpoints.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    first = tool.run_fingerprint("toon", "fast", 400, 0)
+    assert first == tool.run_fingerprint("toon", "fast", 400, 0) != tool.run_fingerprint("toon", "fast", 600, 0)
+    work = tool.resume_dir(tmp_path / "toon_fast", first)
+    (work / "ckpt-1.index").write_text("progress")
+    assert (tool.resume_dir(work, first) / "ckpt-1.index").exists()          # same run: resumed
+    assert not (tool.resume_dir(work, "another") / "ckpt-1.index").exists()  # another run: discarded

@@ -8,7 +8,8 @@ and the file's SHA-256. tests/test_checkpoints.py reloads every
 file in Keras safe mode, checks the hash and reproduces the PSNR.
 
 A run that is stopped resumes from its last finished block of steps (tf.train checkpoints under
-the cache directory); files are written atomically.
+the cache directory), but only if nothing that defines the run has changed since (the recipe code,
+style, steps, seed); the cache is removed once the file is exported. Files are written atomically.
 
     python tools/train_checkpoints.py                      # full profile, all styles
     python tools/train_checkpoints.py --styles toon --steps 2000
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import hashlib
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -64,6 +67,26 @@ def course_cyclegan(crop: int = CROP):
     return model
 
 
+def run_fingerprint(style: str, recipe: str, steps: int, seed: int) -> str:
+    """What defines a training run: its settings and the code of the recipes (this script and
+    gvr_helpers.unpaired). Cached progress from a run with another fingerprint must not be resumed."""
+    digest = hashlib.sha256(json.dumps([style, recipe, steps, seed, CROP, BATCH]).encode())
+    for path in (Path(__file__), Path(unpaired.__file__)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def resume_dir(work: Path, fingerprint: str) -> Path:
+    """``work``, emptied first if the progress cached there belongs to a run with another fingerprint."""
+    stamp = work / "run.json"
+    if work.exists() and (not stamp.exists() or json.loads(stamp.read_text()).get("fingerprint") != fingerprint):
+        print(f"{work.name}: cached progress is from another version of the run; starting afresh")
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    train.write_atomic(stamp, json.dumps({"fingerprint": fingerprint}))
+    return work
+
+
 def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> dict:
     set_seed(seed)
     train_data = unpaired.style_data(style, crop=CROP, n_crops=2048, seed=seed)
@@ -76,7 +99,7 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
     else:
         model = unpaired.paired_oracle(patch=STYLES[style].patch)
         second = train_data.a_styled
-    work = cache_dir() / "checkpoints" / f"{style}_{recipe}"
+    work = resume_dir(cache_dir() / "checkpoints" / f"{style}_{recipe}", run_fingerprint(style, recipe, steps, seed))
     ckpt = train.Checkpoints(work)
     start_block = ckpt.restore(model)
     blocks = max(1, steps // BLOCK)
@@ -114,6 +137,7 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
         back = unpaired.translate(model.inverse, styled)
         extra = {"inverse_file": inverse.name, "inverse_sha256": sha256(inverse),
                  "reconstruction_psnr": round(float(np.mean([psnr(b, x) for b, x in zip(back, test_data.test_x)])), 4)}
+    shutil.rmtree(work)   # exported: the resume state has done its job
     return {**extra, "file": final.name, "style": style, "recipe": RECIPES[recipe], "steps": blocks * BLOCK,
             "crop": CROP, "batch": BATCH, "training_seconds": round(seconds, 1),
             "test_psnr": round(unpaired.test_psnr(model.generator, test_data), 4),
