@@ -291,7 +291,7 @@ class FastTranslator(_Translator):
     + ``content_weight``·anchor(a, G(a)). With ``adversarial_weight=0`` it is the no-GAN ablation.
     ``anchor`` (one of :data:`ANCHORS`), measured in benchmarks/unpaired_probe.py: "absolute"
     (mean |x − G(x)|) pulls with the same force at any change, even at none, and held G exactly at
-    the identity; "squared" does not pull at the identity, so the adversarial term moves G a little;
+    the identity against the first recipe's weak D; "squared" does not pull at the identity;
     "correlation" (:func:`correlation_anchor`, :func:`fast_recipe`'s) leaves each crop's colours free.
     """
 
