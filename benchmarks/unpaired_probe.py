@@ -13,7 +13,7 @@ identity_weight, content_weight, r1_weight, augment (bool), d_noise (σ of Gauss
 D's inputs), d_luminance (D sees grey images only),
 straight_through_clip (G's [0, 1] clip passes gradients), mse_anchors (FastTranslator's
 anchor="squared": content and identity losses squared, no pull at the identity),
-g_ema (momentum of an average of G's weights, evaluated at the end), anchor (a name in unpaired.ANCHORS, or "luma_correlation"),
+decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end), anchor (a name in unpaired.ANCHORS, or "luma_correlation"),
 crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
 The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps).
 """
@@ -101,6 +101,13 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                       augment=augment, colour_reference=data.b,
                       anchor=opts.get("anchor", "squared" if opts.get("mse_anchors", True) else "absolute"))
         stream = unpaired.crop_stream(data.a, data.b, batch)
+        if opts.get("decay_steps"):   # both learning rates decay to 0 along a cosine over that many steps
+            for name, lr in (("g_optimizer", opts.get("g_learning_rate", 2e-4)),
+                             ("d_optimizer", opts.get("d_learning_rate", 2e-3))):
+                opt = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(lr, int(opts["decay_steps"])),
+                                            beta_1=0.5)
+                opt.build((model.generator if name == "g_optimizer" else model.discriminator).trainable_variables)
+                setattr(model, name, opt)
         if opts.get("g_ema"):   # G's weights averaged over steps (Keras' optimizer EMA), swapped in at the end
             model.g_optimizer = keras.optimizers.Adam(opts.get("g_learning_rate", 2e-4), beta_1=0.5, use_ema=True,
                                                       ema_momentum=float(opts["g_ema"]))
