@@ -13,7 +13,7 @@ identity_weight, content_weight, r1_weight, augment (bool), d_noise (σ of Gauss
 D's inputs), d_luminance (D sees grey images only),
 straight_through_clip (G's [0, 1] clip passes gradients), mse_anchors (FastTranslator's
 anchor="squared": content and identity losses squared, no pull at the identity),
-decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end), anchor (a name in unpaired.ANCHORS, or "luma_correlation"),
+nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end), anchor (a name in unpaired.ANCHORS, or "luma_correlation"),
 crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
 The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps).
 """
@@ -60,6 +60,49 @@ def _luma_correlation(x, y):
 unpaired.ANCHORS.setdefault("luma_correlation", _luma_correlation)
 
 
+class PatchNCETranslator(unpaired.FastTranslator):
+    """Probe-only: the content anchor replaced by CUT's PatchNCE loss (Park et al. 2020). G's last 3×3
+    layer encodes a and G(a); a small head projects sampled positions; each position of G(a) must pick
+    out the same position of a among the crop's others (InfoNCE, temperature ``tau``), which ties
+    G(a) to a through features rather than pixels."""
+
+    def setup_nce(self, weight: float, n_patches: int = 64, tau: float = 0.07, learning_rate: float = 2e-4):
+        convs = [l for l in self.generator.layers if isinstance(l, layers.Conv2D) and l.kernel_size != (1, 1)]
+        self.encoder = keras.Model(self.generator.input, convs[-1].output)   # shares G's weights
+        self.head = keras.Sequential([layers.Dense(64, activation="relu"), layers.Dense(64)])
+        self.head.build((None, None, convs[-1].filters))
+        self.nce_weight, self.n_patches, self.tau = float(weight), int(n_patches), float(tau)
+        self.g_vars = self.generator.trainable_variables + self.head.trainable_variables
+        self.g_optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.5)
+        self.g_optimizer.build(self.g_vars)
+
+    def patch_nce(self, a, fake):
+        q, k = self.encoder(fake, training=True), tf.stop_gradient(self.encoder(a, training=True))
+        n_batch, c = tf.shape(q)[0], q.shape[-1]
+        q, k = tf.reshape(q, [n_batch, -1, c]), tf.reshape(k, [n_batch, -1, c])
+        idx = tf.random.shuffle(tf.range(tf.shape(q)[1]))[:self.n_patches]
+        q = tf.math.l2_normalize(self.head(tf.gather(q, idx, axis=1)), -1)
+        k = tf.math.l2_normalize(self.head(tf.gather(k, idx, axis=1)), -1)
+        logits = tf.matmul(q, k, transpose_b=True) / self.tau
+        labels = tf.tile(tf.range(tf.shape(logits)[1])[None], [n_batch, 1])
+        return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+
+    def train_step(self, data):
+        a, b = data
+        with tf.GradientTape() as tape:
+            fake = self.generator(a, training=True)
+            identity = self.anchor(b, self.generator(b, training=True))
+            nce = self.patch_nce(a, fake)
+            g_adv = self.gan_loss.g_loss(self.discriminator(self._d_in(fake), training=True))
+            g_loss = g_adv + self.weights_["identity_weight"] * identity + self.nce_weight * nce
+        self._apply(self.g_optimizer, tape, g_loss, self.g_vars)
+        with tf.GradientTape() as tape:
+            d_loss = self.gan_loss.d_loss(self.discriminator(self._d_in(b), training=True),
+                                          self.discriminator(self._d_in(tf.stop_gradient(fake)), training=True))
+        self._apply(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
+        return self._track({"g_loss": g_loss, "d_loss": d_loss, "g_adv": g_adv, "identity": identity, "content": nce})
+
+
 def straight_through(generator: keras.Model) -> keras.Model:
     """G with its clip to [0, 1] kept forward but skipped backward, so saturated pixels can recover."""
     summed = generator.get_layer("clip_0_1").input
@@ -92,7 +135,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
         if opts.get("d_luminance"):
             base = augment
             augment = lambda x: base(tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(x)))  # noqa: E731
-        model = unpaired.FastTranslator(g, d)
+        model = (PatchNCETranslator if opts.get("nce_weight") else unpaired.FastTranslator)(g, d)
         model.compile(loss=opts.get("loss", "least_squares"), g_learning_rate=opts.get("g_learning_rate", 2e-4),
                       d_learning_rate=opts.get("d_learning_rate", 2e-3),
                       adversarial_weight=opts.get("adversarial_weight", 1.0),
@@ -101,6 +144,8 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                       augment=augment, colour_reference=data.b,
                       anchor=opts.get("anchor", "squared" if opts.get("mse_anchors", True) else "absolute"))
         stream = unpaired.crop_stream(data.a, data.b, batch)
+        if opts.get("nce_weight"):
+            model.setup_nce(opts["nce_weight"], learning_rate=opts.get("g_learning_rate", 2e-4))
         if opts.get("decay_steps"):   # both learning rates decay to 0 along a cosine over that many steps
             for name, lr in (("g_optimizer", opts.get("g_learning_rate", 2e-4)),
                              ("d_optimizer", opts.get("d_learning_rate", 2e-3))):
