@@ -8,8 +8,8 @@ checkpoints/resume, NaN guard):
   generator G (a few 3×3 and 1×1 convolutions added to the input, so it starts as the
   identity), one PatchGAN D at the style's scale that sees its inputs through instance
   noise, and content and identity anchors that keep G from collapsing without pinning it
-  at the identity or at the input's colours. An optional sliced-Wasserstein *colour* loss hands G the style set's
-  palette (the auxiliary task behind exercise 5.2).
+  at the identity or at the input's colours. An optional sliced-Wasserstein *colour* loss
+  hands G the style set's palette (the auxiliary task behind exercise 5.2).
 * :class:`CycleGAN` — Zhu et al. (2017) as in the TensorFlow tutorial: two generators,
   two discriminators, cycle and identity losses and an image history buffer. Its
   second generator F gives the inverse transfer F(G(a)) ≈ a.
@@ -278,9 +278,14 @@ def correlation_anchor(x, y):
     return tf.reduce_mean(tf.square(_standardised(x) - _standardised(y)))
 
 
+def squared_anchor(x, y):
+    """Mean squared gap: no pull at the identity, a growing one for larger changes."""
+    return tf.reduce_mean(tf.square(tf.cast(x, tf.float32) - tf.cast(y, tf.float32)))
+
+
 # The anchors of FastTranslator: how G(a) is tied to a (content) and G(b) to b (identity).
 ANCHORS = {"absolute": losses_mod.identity_loss,   # mean |x − G(x)|
-           "squared": lambda x, y: tf.reduce_mean(tf.square(tf.cast(x, tf.float32) - tf.cast(y, tf.float32))),
+           "squared": squared_anchor,
            "correlation": correlation_anchor}
 
 
