@@ -14,7 +14,7 @@ D's inputs), d_luminance (D sees grey images only),
 straight_through_clip (G's [0, 1] clip passes gradients), mse_anchors (FastTranslator's
 anchor="squared": content and identity losses squared, no pull at the identity),
 nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end), anchor (a name in unpaired.ANCHORS, or "luma_correlation"),
-crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
+negatives (D also sees photos a as fakes), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
 The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps).
 """
 from __future__ import annotations
@@ -114,9 +114,11 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
     set_seed(int(opts.get("seed", 0)))
     crop, batch = int(opts.get("crop", 16)), int(opts.get("batch", 32))
     test = unpaired.style_data(style, crop=64)
-    data = unpaired.style_data(style, crop=crop, n_crops=2048)
+    data = unpaired.style_data(style, crop=crop, n_crops=int(opts.get("n_crops", 2048)))
     depth = max(2, -(-(STYLES[style].patch - 1) // 2))
     g = unpaired.residual_translator(filters=int(opts.get("filters", 16)), depth=depth)
+    if opts.get("init"):   # start from a saved translator's weights (e.g. the oracle: does the game keep it?)
+        g.set_weights(keras.models.load_model(opts["init"], safe_mode=True).get_weights())
     if opts.get("straight_through_clip"):
         g = straight_through(g)
     if opts.get("oracle"):
@@ -141,7 +143,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                       adversarial_weight=opts.get("adversarial_weight", 1.0),
                       colour_weight=opts.get("colour_weight", 0.0), identity_weight=opts.get("identity_weight", 5.0),
                       content_weight=opts.get("content_weight", 5.0), r1_weight=opts.get("r1_weight", 0.0),
-                      augment=augment, colour_reference=data.b,
+                      augment=augment, colour_reference=data.b, negatives=bool(opts.get("negatives")),
                       anchor=opts.get("anchor", "squared" if opts.get("mse_anchors", True) else "absolute"))
         stream = unpaired.crop_stream(data.a, data.b, batch)
         if opts.get("nce_weight"):
@@ -172,6 +174,13 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    print(json.dumps(probe(sys.argv[1], float(sys.argv[2]), json.loads(sys.argv[3]))))
+    import argparse
+    import os
+
+    fast = os.environ.get("GVR_PROFILE", "").strip().lower() == "fast"   # `make bench`: a 3-s smoke run
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("style", nargs="?", default="toon", choices=sorted(STYLES))
+    parser.add_argument("seconds", nargs="?", type=float, default=3.0 if fast else 90.0)
+    parser.add_argument("options", nargs="?", type=json.loads, default={}, help="JSON object of options")
+    args = parser.parse_args()
+    print(json.dumps(probe(args.style, args.seconds, args.options)))

@@ -308,8 +308,10 @@ class FastTranslator(_Translator):
     def compile(self, loss: str = "least_squares", g_learning_rate: float = 1e-3, d_learning_rate: float = 2e-4,
                 adversarial_weight: float = 1.0, colour_weight: float = 10.0, identity_weight: float = 1.0,
                 content_weight: float = 0.5, r1_weight: float = 0.0, augment=None, colour_reference=None,
-                anchor: str = "absolute", **kwargs):
-        """``colour_reference``: pixels (any shape ending in 3) of the whole style set; G's colours are
+                anchor: str = "absolute", negatives: bool = False, **kwargs):
+        """``negatives``: D also sees the unstyled photos a as fakes, so a G that drifts back towards
+        its input is told so (a D trained only on b and G(a) scores photos arbitrarily).
+        ``colour_reference``: pixels (any shape ending in 3) of the whole style set; G's colours are
         compared with a sample of them rather than with the current B batch, whose colours depend more
         on what the few crops show than on the style."""
         super().compile(**kwargs)
@@ -330,6 +332,7 @@ class FastTranslator(_Translator):
         self.gan_loss = losses_mod.get_gan_loss(loss)
         self.weights_ = {k: float(v) for k, v in weights.items()}
         self.augment = augment
+        self.negatives = bool(negatives)
         self.g_optimizer = _adam(g_learning_rate, 0.5)
         self.d_optimizer = _adam(d_learning_rate, 0.5)
         self.g_optimizer.build(self.generator.trainable_variables)
@@ -366,8 +369,9 @@ class FastTranslator(_Translator):
         if adversarial:
             with tf.GradientTape() as tape:
                 real_in = self._d_in(b)
+                shown = tf.concat([tf.stop_gradient(fake), a], 0) if self.negatives else tf.stop_gradient(fake)
                 d_loss = self.gan_loss.d_loss(self.discriminator(real_in, training=True),
-                                              self.discriminator(self._d_in(tf.stop_gradient(fake)), training=True))
+                                              self.discriminator(self._d_in(shown), training=True))
                 total = d_loss
                 if w["r1_weight"]:
                     total = total + 0.5 * w["r1_weight"] * losses_mod.r1_penalty(self.discriminator, real_in)

@@ -225,3 +225,24 @@ def test_fast_translator_anchor_is_absolute_or_squared(toon):
     assert np.isfinite(float(logs["content"])) and model.anchor is unpaired.ANCHORS["squared"]
     with pytest.raises(ValueError, match="anchor must be one of"):
         model.compile(anchor="huber")
+
+
+def test_negatives_show_d_the_photos_as_fakes(toon):
+    """With ``negatives``, D's fake batch is G(a) and a together: its loss is the loss on both."""
+    keras.utils.set_random_seed(0)
+    g = unpaired.residual_translator(filters=4, depth=2)
+    delta = g.get_layer("delta")
+    delta.set_weights([np.full_like(w, 0.5) for w in delta.get_weights()])   # G(a) far from a
+    d = unpaired.build_discriminator("patchgan", filters=4, receptive_field=16, norm="none")
+    rng = np.random.default_rng(0)
+    d.set_weights([rng.normal(0, 0.3, w.shape).astype("float32") for w in d.get_weights()])   # D not near 0
+    a, b = tf.constant(toon.a[:4]), tf.constant(toon.b[:4])
+    loss = unpaired.losses_mod.get_gan_loss("least_squares").d_loss
+    before = [d(b), d(g(a)), d(a)]
+    expected_with = float(loss(before[0], tf.concat(before[1:], 0)))
+    expected_without = float(loss(before[0], before[1]))
+    assert abs(expected_with - expected_without) > 1e-4
+    model = unpaired.FastTranslator(g, d)
+    model.compile(negatives=True, g_learning_rate=0.0, colour_weight=0.0)
+    logs = model.train_step((a, b))
+    assert float(logs["d_loss"]) == pytest.approx(expected_with, rel=1e-4)

@@ -1,0 +1,46 @@
+"""benchmarks/unpaired_warm_start.py: G really starts at the shipped oracle, and a missing one is named."""
+import dataclasses
+import importlib.util
+import json
+
+import pytest
+
+from gvr_helpers import config, unpaired
+
+spec = importlib.util.spec_from_file_location("unpaired_warm_start",
+                                              config.REPO_ROOT / "benchmarks" / "unpaired_warm_start.py")
+warm_start = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(warm_start)
+
+
+def test_the_game_starts_at_the_shipped_oracle():
+    manifest = json.loads((config.DATA_DIR / "checkpoints" / "manifest.json").read_text())
+    test = unpaired.style_data("woodblock", crop=64)
+    data = unpaired.style_data("woodblock", crop=16, n_crops=64)
+    model = warm_start.oracle_recipe("woodblock", data)
+    assert unpaired.test_psnr(model.generator, test) == pytest.approx(manifest["woodblock_oracle"]["test_psnr"],
+                                                                      abs=0.1)
+
+
+def test_a_missing_oracle_is_named(monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "DATA_DIR", tmp_path)
+    data = unpaired.style_data("toon", crop=16, size=128, n_crops=8, block=32)
+    with pytest.raises(FileNotFoundError, match="toon_oracle.keras"):
+        warm_start.oracle_recipe("toon", data)
+
+
+def test_shipped_result_has_every_variant_and_starts_at_the_oracle():
+    result = json.loads((config.REPO_ROOT / "benchmarks" / "results" / "unpaired_warm_start_woodblock.json").read_text())
+    assert [r["variant"] for r in result["runs"]] == list(warm_start.VARIANTS)
+    assert all(r["curve"][0][2] == result["start_db"] for r in result["runs"])
+    assert set(result["critic"]) >= {"real style b", "true style S(a)", "oracle G(a)", "photos a"}
+    assert set(result["anchor_prices"]) == set(unpaired.ANCHORS)
+
+
+def test_anchor_prices_are_zero_for_no_change_and_name_every_anchor():
+    data = unpaired.style_data("toon", crop=16, size=128, n_crops=16, block=32)
+    prices = warm_start.anchor_prices(data)
+    assert set(prices) == set(unpaired.ANCHORS)
+    assert all(p["answer"] > 0 and p["wrong answer"] > 0 for p in prices.values())
+    unchanged = dataclasses.replace(data, a_styled=data.a)
+    assert all(p["answer"] < 1e-6 for p in warm_start.anchor_prices(unchanged).values())
