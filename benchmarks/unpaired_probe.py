@@ -11,9 +11,10 @@ d_kind ("patchgan" with d_receptive_field, or "dense": stride-1 3×3 layers, d_d
 spectral_norm, loss, g_learning_rate, d_learning_rate, adversarial_weight, colour_weight,
 identity_weight, content_weight, r1_weight, augment (bool), d_noise (σ of Gaussian instance noise on
 D's inputs), d_luminance (D sees grey images only),
-straight_through_clip (G's [0, 1] clip passes gradients), mse_anchors (FastTranslator's
-anchor="squared": content and identity losses squared, no pull at the identity),
-nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end), anchor (a name in unpaired.ANCHORS, or "luma_correlation"),
+straight_through_clip (G's [0, 1] clip passes gradients), anchor (a name in unpaired.ANCHORS, or
+"luma_correlation"; default "correlation", the recipe's), mse_anchors (the first findings table's name:
+true = anchor "squared", content and identity losses squared, no pull at the identity; false = "absolute"),
+nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end),
 negatives (D also sees photos a as fakes), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
 The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps).
 """
@@ -58,6 +59,7 @@ def _luma_correlation(x, y):
 
 
 unpaired.ANCHORS.setdefault("luma_correlation", _luma_correlation)
+ANCHOR_OF_MSE_OPTION = {None: "correlation", True: "squared", False: "absolute"}   # no option: the recipe's
 
 
 class PatchNCETranslator(unpaired.FastTranslator):
@@ -144,7 +146,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                       colour_weight=opts.get("colour_weight", 0.0), identity_weight=opts.get("identity_weight", 5.0),
                       content_weight=opts.get("content_weight", 5.0), r1_weight=opts.get("r1_weight", 0.0),
                       augment=augment, colour_reference=data.b, negatives=bool(opts.get("negatives")),
-                      anchor=opts.get("anchor", "squared" if opts.get("mse_anchors", True) else "absolute"))
+                      anchor=opts.get("anchor", ANCHOR_OF_MSE_OPTION[opts.get("mse_anchors")]))
         stream = unpaired.crop_stream(data.a, data.b, batch)
         if opts.get("nce_weight"):
             model.setup_nce(opts["nce_weight"], learning_rate=opts.get("g_learning_rate", 2e-4))
