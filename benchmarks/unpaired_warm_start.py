@@ -2,8 +2,9 @@
 
 G starts as the shipped paired oracle for a style (``data/checkpoints/<style>_oracle.keras``, the
 best translator the course has, close to the ground truth S), then trains unpaired with the
-course recipe and with parts of it removed, for the same wall-clock time each; the test PSNR
-is traced every ``--every`` steps. If the answer were a resting point of the game, the curves
+course recipe and with parts of it removed, and as the G of the course's CycleGAN whose F was first
+trained on pairs to invert it (``--inverse-seconds``), for the same wall-clock time each; the test
+PSNR is traced every ``--every`` steps. If the answer were a resting point of the game, the curves
 would stay at the start. A second part trains the recipe's discriminator alone against the frozen
 oracle and prints its mean score on held-out crops: real style images b, the true style of the
 photos S(a), the oracle's G(a) and the untouched photos a (least squares: 1 = real, 0 = fake).
@@ -42,17 +43,39 @@ VARIANTS = {
     "GAN only, G 10x slower": {**NO_ANCHORS, "g_learning_rate": 2e-5},
     "GAN only, R1 penalty 10": {**NO_ANCHORS, "r1_weight": 10.0},
 }
+CYCLEGAN = "CycleGAN (F first inverts G on pairs)"
 
 
-def oracle_recipe(style: str, data: unpaired.StyleData, **options) -> unpaired.FastTranslator:
-    """The fast recipe (with ``options``) whose G starts from the shipped paired oracle's weights."""
+def load_oracle(style: str) -> keras.Model:
+    """The shipped paired oracle for ``style`` (Keras safe mode)."""
     path = config.DATA_DIR / "checkpoints" / f"{style}_oracle.keras"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: train it with tools/train_checkpoints.py --styles {style} "
                                 "--recipes oracle")
+    return keras.saving.load_model(path, safe_mode=True, compile=False)
+
+
+def oracle_recipe(style: str, data: unpaired.StyleData, **options) -> unpaired.FastTranslator:
+    """The fast recipe (with ``options``) whose G starts from the shipped paired oracle's weights."""
     model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=data.b, **options)
-    model.generator.set_weights(keras.saving.load_model(path, safe_mode=True, compile=False).get_weights())
+    model.generator.set_weights(load_oracle(style).get_weights())
     return model
+
+
+def oracle_cyclegan(style: str, data: unpaired.StyleData, inverse_seconds: float) -> unpaired.CycleGAN:
+    """The course's CycleGAN with G = the oracle and F trained first on pairs (S(a), a) to invert it."""
+    oracle = load_oracle(style)
+    inverse = keras.models.clone_model(oracle)   # the same architecture, freshly initialised: the identity
+    paired = unpaired.PairedTranslator(inverse)
+    paired.compile()
+    unpaired.train_for(paired, unpaired.crop_stream(data.a_styled, data.a, 32, paired=True), inverse_seconds)
+    return unpaired.cyclegan_recipe(data.a.shape[1], generator=oracle, inverse=inverse)
+
+
+def reconstruction_psnr(cyclegan: unpaired.CycleGAN, images) -> float:
+    """Mean PSNR of F(G(x)) against x (dB): how much of x the inverse recovers."""
+    back = unpaired.translate(cyclegan.inverse, unpaired.translate(cyclegan.generator, images))
+    return float(np.mean([psnr(b, x) for b, x in zip(back, images)]))
 
 
 def critic_scores(style: str, data, test, steps: int) -> dict:
@@ -82,19 +105,25 @@ def main(argv=None):
     parser.add_argument("--style", default="woodblock", choices=sorted(STYLES))
     parser.add_argument("--every", type=int, default=100, help="steps between test PSNR points")
     parser.add_argument("--critic-steps", type=int, default=20 if fast else 1000)
+    parser.add_argument("--inverse-seconds", type=float, default=2.0 if fast else 40.0,
+                        help="paired training of the CycleGAN's F before the game")
     args = parser.parse_args(argv)
     test = unpaired.style_data(args.style, crop=64)
     data = unpaired.style_data(args.style, crop=16, n_crops=2048)
     identity = float(np.mean([psnr(x, y) for x, y in zip(test.test_x, test.test_y)]))
     runs = []
-    for name, options in VARIANTS.items():
+    for name, options in [*VARIANTS.items(), (CYCLEGAN, None)]:
         set_seed(0)
-        model = oracle_recipe(args.style, data, **options)
+        model = oracle_cyclegan(args.style, data, args.inverse_seconds) if options is None else \
+            oracle_recipe(args.style, data, **options)
+        row = {"variant": name}
+        if options is None:   # what the cycle charges at the answer: how far F(G(x)) is from x
+            row["start_reconstruction_db"] = round(reconstruction_psnr(model, test.test_x), 3)
         run = unpaired.train_for(model, unpaired.crop_stream(data.a, data.b, 32), args.seconds, data=test,
                                  every=args.every)
-        runs.append({"variant": name, "steps": run["steps"], "db": round(run["curve"][-1][2], 3),
+        runs.append({**row, "steps": run["steps"], "db": round(run["curve"][-1][2], 3),
                      "curve": [[s, n, round(db, 3)] for s, n, db in run["curve"]]})
-        print(f"{name:28s} {run['curve'][0][2]:6.2f} dB at the start -> {run['curve'][-1][2]:6.2f} dB "
+        print(f"{name:38s} {run['curve'][0][2]:6.2f} dB at the start -> {run['curve'][-1][2]:6.2f} dB "
               f"after {run['steps']} steps (input {identity:.2f} dB)", flush=True)
     critic = critic_scores(args.style, data, test, args.critic_steps)
     print("D trained against the frozen oracle, mean score:", critic)

@@ -504,6 +504,22 @@ def fast_recipe(patch: int = 11, filters: int = 16, depth: int | None = None, ad
     return model
 
 
+def cyclegan_recipe(crop: int = 16, generator: keras.Model | None = None, inverse: keras.Model | None = None
+                    ) -> CycleGAN:
+    """The course's CycleGAN, compiled and sized for a CPU: two residual translators (or the given
+    ``generator`` G and ``inverse`` F), two spectrally normalised 16-px PatchGANs, LSGAN, λ = 10,
+    G's learning rate 2e-3 and no identity loss: with the tutorial's identity loss (0.5·λ), G and F
+    stayed within 0.01 of the identity for 500+ steps of a 3000-step run, leaving nothing to
+    invert; so did both at G learning rate 2e-4."""
+    g = generator if generator is not None else residual_translator(name="G")
+    f = inverse if inverse is not None else residual_translator(name="F")
+    discs = [build_discriminator("patchgan", filters=16, receptive_field=16, norm="none", spectral_norm=True)
+             for _ in range(2)]
+    model = CycleGAN(g, f, discs[0], discs[1], crop=crop)
+    model.compile(loss="least_squares", identity=0.0, g_learning_rate=2e-3)
+    return model
+
+
 def peer_cyclegan(crop: int = 64, filters: int = 32, n_blocks: int = 6) -> CycleGAN:
     """The TensorFlow tutorial's CycleGAN configuration at the course's image size: instance-norm
     generators, 70-px PatchGANs, BCE loss, λ = 10, identity 0.5·λ, Adam 2e-4/β₁ 0.5, batch 1.

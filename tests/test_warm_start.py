@@ -3,9 +3,11 @@ import dataclasses
 import importlib.util
 import json
 
+import numpy as np
 import pytest
 
 from gvr_helpers import config, unpaired
+from gvr_helpers.metrics import psnr
 
 spec = importlib.util.spec_from_file_location("unpaired_warm_start",
                                               config.REPO_ROOT / "benchmarks" / "unpaired_warm_start.py")
@@ -31,10 +33,11 @@ def test_a_missing_oracle_is_named(monkeypatch, tmp_path):
 
 def test_shipped_result_has_every_variant_and_starts_at_the_oracle():
     result = json.loads((config.REPO_ROOT / "benchmarks" / "results" / "unpaired_warm_start_woodblock.json").read_text())
-    assert [r["variant"] for r in result["runs"]] == list(warm_start.VARIANTS)
+    assert [r["variant"] for r in result["runs"]] == [*warm_start.VARIANTS, warm_start.CYCLEGAN]
     assert all(r["curve"][0][2] == result["start_db"] for r in result["runs"])
     assert set(result["critic"]) >= {"real style b", "true style S(a)", "oracle G(a)", "photos a"}
     assert set(result["anchor_prices"]) == set(unpaired.ANCHORS)
+    assert result["runs"][-1]["start_reconstruction_db"] > 0
 
 
 def test_anchor_prices_are_zero_for_no_change_and_name_every_anchor():
@@ -44,3 +47,13 @@ def test_anchor_prices_are_zero_for_no_change_and_name_every_anchor():
     assert all(p["answer"] > 0 and p["wrong answer"] > 0 for p in prices.values())
     unchanged = dataclasses.replace(data, a_styled=data.a)
     assert all(p["answer"] < 1e-6 for p in warm_start.anchor_prices(unchanged).values())
+
+
+def test_the_cyclegan_starts_at_the_oracle_with_an_inverse_that_undoes_some_of_it():
+    test = unpaired.style_data("woodblock", crop=64)
+    data = unpaired.style_data("woodblock", crop=16, n_crops=256)
+    model = warm_start.oracle_cyclegan("woodblock", data, inverse_seconds=3.0)
+    assert unpaired.test_psnr(model.generator, test) > 23.0
+    x = test.test_x[:8]
+    styled_db = float(np.mean([psnr(s, t) for s, t in zip(unpaired.translate(model.generator, x), x)]))
+    assert warm_start.reconstruction_psnr(model, x) > styled_db + 1.0   # F undoes part of the style

@@ -53,20 +53,6 @@ RECIPES = {"fast": "fast_recipe (unpaired)", "oracle": "paired_oracle (L1 on pai
                        "no identity loss (unpaired; G and inverse F)"}
 
 
-def course_cyclegan(crop: int = CROP):
-    """CycleGAN sized for a CPU: two residual translators, two spectrally normalised 16-px PatchGANs."""
-    from gvr_helpers.models import build_discriminator
-
-    gens = [unpaired.residual_translator(name=n) for n in ("G", "F")]
-    discs = [build_discriminator("patchgan", filters=16, receptive_field=16, norm="none", spectral_norm=True)
-             for _ in range(2)]
-    model = unpaired.CycleGAN(gens[0], gens[1], discs[0], discs[1], crop=crop)
-    # No identity loss: with it (0.5·λ, the tutorial's), G and F stayed within 0.01 of the identity
-    # for 500+ steps of a 3000-step run, leaving nothing to invert; so did both at G learning rate 2e-4.
-    model.compile(loss="least_squares", identity=0.0, g_learning_rate=2e-3)
-    return model
-
-
 def run_fingerprint(style: str, recipe: str, steps: int, seed: int) -> str:
     """What defines a training run: its settings and the code of the recipes (this script and
     gvr_helpers.unpaired). Cached progress from a run with another fingerprint must not be resumed."""
@@ -95,7 +81,7 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
         model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=train_data.b)
         second = train_data.b
     elif recipe == "cyclegan":
-        model, second = course_cyclegan(), train_data.b
+        model, second = unpaired.cyclegan_recipe(CROP), train_data.b
     else:
         model = unpaired.paired_oracle(patch=STYLES[style].patch)
         second = train_data.a_styled
