@@ -617,23 +617,25 @@ def variant_bars(results, name="04_variants", n_modes=8):
 
 
 # ------------------------------------------------------------ 05 unpaired style transfer
-def psnr_curves(curves: dict, identity_db: float | None = None, name="05_psnr_curves", title=None):
+def psnr_curves(curves: dict, identity_db: float | None = None, name="05_psnr_curves", title=None,
+                legend_outside: bool = False):
     """Test PSNR against the ground truth over training time, one line per method.
 
     ``curves``: {method: [(seconds, steps, dB), ...]} as recorded by
-    :class:`gvr_helpers.unpaired.PSNRCurve`; ``identity_db``: the untouched input's score."""
+    :class:`gvr_helpers.unpaired.PSNRCurve`; ``identity_db``: the untouched input's score;
+    ``legend_outside``: the legend right of the axes, for many methods whose lines it would hide."""
     import numpy as np
 
     if not curves:
         raise ValueError("psnr_curves needs at least one method's curve")
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+    fig, ax = plt.subplots(figsize=(9, 3.6) if legend_outside else (6, 3.6))
     for method, points in curves.items():
         pts = np.asarray(points, dtype=float)
         ax.plot(pts[:, 0], pts[:, 2], marker=".", label=method)
     if identity_db is not None:
         ax.axhline(identity_db, color="grey", ls=":", label="input (do nothing)")
     ax.set(xlabel="training time (s)", ylabel="test PSNR vs ground truth (dB)", title=title or "learning curves")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, **({"loc": "center left", "bbox_to_anchor": (1.01, 0.5)} if legend_outside else {}))
     fig.tight_layout()
     save_figure(fig, name)
     return fig

@@ -246,3 +246,18 @@ def test_negatives_show_d_the_photos_as_fakes(toon):
     model.compile(negatives=True, g_learning_rate=0.0, colour_weight=0.0)
     logs = model.train_step((a, b))
     assert float(logs["d_loss"]) == pytest.approx(expected_with, rel=1e-4)
+
+
+def test_psnr_curves_draws_one_line_per_method_and_can_put_its_legend_outside(tmp_path, monkeypatch):
+    from gvr_helpers import plotting
+
+    monkeypatch.setenv("GVR_FIGURES_DIR", str(tmp_path))
+    curves = {"a": [(0, 0, 14.0), (1, 10, 15.0)], "b": [(0, 0, 14.0), (1, 10, 13.0)]}
+    inside = plotting.psnr_curves(curves, identity_db=14.0, name="inside")
+    outside = plotting.psnr_curves(curves, identity_db=14.0, name="outside", legend_outside=True)
+    for fig in (inside, outside):
+        assert len(fig.axes[0].lines) == 3   # two methods and the input's line
+    box = outside.axes[0].get_legend().get_window_extent(outside.canvas.get_renderer())
+    assert box.x0 > outside.axes[0].get_window_extent().x1   # right of the axes
+    with pytest.raises(ValueError, match="at least one"):
+        plotting.psnr_curves({})
