@@ -18,10 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-
 from gvr_helpers import unpaired  # noqa: E402
-from gvr_helpers.metrics import psnr  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
 
@@ -33,7 +30,7 @@ def main(argv=None):
     parser.add_argument("--variants", default=";".join(unpaired.ABLATIONS), help="';'-separated names")
     args = parser.parse_args(argv)
     test = unpaired.style_data(args.style, crop=64)
-    identity = float(np.mean([psnr(x, y) for x, y in zip(test.test_x, test.test_y)]))
+    identity = unpaired.input_psnr(test)
     rows = unpaired.ablation(args.style, args.seconds, args.variants.split(";"), test_data=test)
     print(f"{'variant':30s} {'steps':>6s} {'dB':>7s} {'gain':>6s}   (input {identity:.2f} dB)")
     for r in rows:

@@ -36,7 +36,6 @@ from keras import layers  # noqa: E402
 
 from gvr_helpers import train, unpaired  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
-from gvr_helpers.metrics import psnr  # noqa: E402
 from gvr_helpers.models import Pad2D, build_discriminator  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
@@ -162,7 +161,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                                                       ema_momentum=float(opts["g_ema"]))
             model.g_optimizer.build(model.generator.trainable_variables)
     run = unpaired.train_for(model, stream, seconds, data=test, every=500, callbacks=[train.NaNGuard()])
-    identity = float(np.mean([psnr(x, y) for x, y in zip(test.test_x, test.test_y)]))
+    identity = unpaired.input_psnr(test)
     if opts.get("g_ema"):
         model.g_optimizer.finalize_variable_values(model.generator.trainable_variables)
     if opts.get("save"):

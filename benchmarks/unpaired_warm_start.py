@@ -32,7 +32,6 @@ import tensorflow as tf  # noqa: E402
 
 from gvr_helpers import config, unpaired  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
-from gvr_helpers.metrics import psnr  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
 NO_ANCHORS = {"content_weight": 0.0, "identity_weight": 0.0}
@@ -72,13 +71,7 @@ def oracle_cyclegan(style: str, data: unpaired.StyleData, inverse_seconds: float
     return unpaired.cyclegan_recipe(data.a.shape[1], generator=oracle, inverse=inverse)
 
 
-def reconstruction_psnr(cyclegan: unpaired.CycleGAN, images) -> float:
-    """Mean PSNR of F(G(x)) against x (dB): how much of x the inverse recovers."""
-    back = unpaired.translate(cyclegan.inverse, unpaired.translate(cyclegan.generator, images))
-    return float(np.mean([psnr(b, x) for b, x in zip(back, images)]))
-
-
-def critic_scores(style: str, data, test, steps: int) -> dict:
+def critic_scores(style: str, data, steps: int) -> dict:
     """Train the recipe's D alone (G's learning rate 0) against the frozen oracle; mean D(x) per kind of crop."""
     set_seed(0)
     model = oracle_recipe(style, data, g_learning_rate=0.0)
@@ -110,7 +103,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     test = unpaired.style_data(args.style, crop=64)
     data = unpaired.style_data(args.style, crop=16, n_crops=2048)
-    identity = float(np.mean([psnr(x, y) for x, y in zip(test.test_x, test.test_y)]))
+    identity = unpaired.input_psnr(test)
     runs = []
     for name, options in [*VARIANTS.items(), (CYCLEGAN, None)]:
         set_seed(0)
@@ -118,14 +111,15 @@ def main(argv=None):
             oracle_recipe(args.style, data, **options)
         row = {"variant": name}
         if options is None:   # what the cycle charges at the answer: how far F(G(x)) is from x
-            row["start_reconstruction_db"] = round(reconstruction_psnr(model, test.test_x), 3)
+            recovered = unpaired.reconstruction_psnr(model.generator, model.inverse, test.test_x)
+            row["start_reconstruction_db"] = round(recovered, 3)
         run = unpaired.train_for(model, unpaired.crop_stream(data.a, data.b, 32), args.seconds, data=test,
                                  every=args.every)
         runs.append({**row, "steps": run["steps"], "db": round(run["curve"][-1][2], 3),
                      "curve": [[s, n, round(db, 3)] for s, n, db in run["curve"]]})
         print(f"{name:38s} {run['curve'][0][2]:6.2f} dB at the start -> {run['curve'][-1][2]:6.2f} dB "
               f"after {run['steps']} steps (input {identity:.2f} dB)", flush=True)
-    critic = critic_scores(args.style, data, test, args.critic_steps)
+    critic = critic_scores(args.style, data, args.critic_steps)
     print("D trained against the frozen oracle, mean score:", critic)
     prices = anchor_prices(data)
     print("content anchor at the answer and at a wrong answer:", prices)

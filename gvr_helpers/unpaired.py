@@ -657,7 +657,6 @@ def ablation(style: str = "toon", seconds: float = 60.0, variants=None, train_da
     variant, steps, seconds, test dB, gain over the input (dB). Crop/batch variants cut their own crops.
     """
     from .config import set_seed
-    from .metrics import psnr
     from .styles import STYLES
 
     names = list(ABLATIONS) if variants is None else [v.strip() for v in variants]
@@ -665,7 +664,7 @@ def ablation(style: str = "toon", seconds: float = 60.0, variants=None, train_da
     if unknown:
         raise ValueError(f"unknown ablation variant(s) {unknown}; choose from {list(ABLATIONS)}")
     test_data = test_data or style_data(style, crop=64)
-    identity = float(np.mean([psnr(x, y) for x, y in zip(test_data.test_x, test_data.test_y)]))
+    identity = input_psnr(test_data)
     rows = []
     for name in names:
         options = dict(ABLATIONS[name])
@@ -692,3 +691,19 @@ def test_psnr(generator, data: StyleData) -> float:
 
 
 test_psnr.__test__ = False
+
+
+def input_psnr(data: StyleData) -> float:
+    """Mean PSNR (dB) of the untouched test_x against S(test_x): the score of doing nothing."""
+    from .metrics import psnr
+
+    return float(np.mean([psnr(x, y) for x, y in zip(data.test_x, data.test_y)]))
+
+
+def reconstruction_psnr(generator, inverse, images) -> float:
+    """Mean PSNR (dB) of F(G(x)) against x over ``images``: how much of x the inverse recovers
+    (the batch counterpart of :func:`gvr_helpers.transfer.inverse_transfer`)."""
+    from .metrics import psnr
+
+    back = translate(inverse, translate(generator, images))
+    return float(np.mean([psnr(b, x) for b, x in zip(back, images)]))
