@@ -15,8 +15,9 @@ straight_through_clip (G's [0, 1] clip passes gradients), anchor (a name in unpa
 "luma_correlation"; default "correlation", the recipe's), mse_anchors (the first findings table's name:
 true = anchor "squared", content and identity losses squared, no pull at the identity; false = "absolute"),
 nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end),
-negatives (D also sees photos a as fakes), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
-The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps).
+negatives (D also sees photos a as fakes), generator ("residual", the recipe's, or "ink_over_colours": ink_over_colours(), an ink layer gated by an edge detector over a per-pixel colour map), ink_init (its starting edge threshold t, sharpness k, ink logit and blur sigma), edge_promoting (weight of CartoonGAN's edge-promoting loss: D also sees style crops with their edges smoothed, as fakes), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
+The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps) and,
+for the ink generator, ink_trace (step, k, t, ink RGB every 500 steps).
 """
 from __future__ import annotations
 
@@ -26,8 +27,6 @@ from pathlib import Path
 
 import tensorflow as tf
 
-tf.config.threading.set_intra_op_parallelism_threads(1)   # one core per probe
-tf.config.threading.set_inter_op_parallelism_threads(1)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import keras  # noqa: E402
@@ -104,6 +103,86 @@ class PatchNCETranslator(unpaired.FastTranslator):
         return self._track({"g_loss": g_loss, "d_loss": d_loss, "g_adv": g_adv, "identity": identity, "content": nce})
 
 
+def gaussian_blur(x, sigma: float):
+    """Separable Gaussian blur of an N×H×W×C batch, mirror padding, truncated at 3σ like
+    scipy.ndimage.gaussian_filter(mode="mirror", truncate=3). Written here: core TF has no blur op."""
+    r = max(1, int(3 * sigma + 0.5))
+    k = tf.exp(-tf.square(tf.range(-r, r + 1, dtype=tf.float32)) / (2.0 * sigma * sigma))
+    k = k / tf.reduce_sum(k)
+    c = x.shape[-1]
+    x = tf.pad(x, [[0, 0], [r, r], [r, r], [0, 0]], mode="REFLECT")
+    x = tf.nn.depthwise_conv2d(x, tf.tile(k[None, :, None, None], [1, 1, c, 1]), [1, 1, 1, 1], "VALID")
+    return tf.nn.depthwise_conv2d(x, tf.tile(k[:, None, None, None], [1, 1, c, 1]), [1, 1, 1, 1], "VALID")
+
+
+class InkOver(layers.Layer):
+    """Probe-only: out = (1 − m)·colours + m·ink, m = sigmoid(k·(|Sobel(blur_σ(luminance of x))| − t)):
+    an ink layer drawn where the input has edges, over a colour layer. Four trained numbers (k, t and
+    the ink's RGB); σ is fixed. Its start (k 20, t 0.6) already draws ink at strong edges."""
+
+    def __init__(self, k=20.0, t=0.6, ink=-1.0, sigma=1.5, **kwargs):
+        super().__init__(**kwargs)
+        self.start, self.sigma = (float(k), float(t), float(ink)), float(sigma)
+
+    def build(self, shapes):
+        k, t, ink = self.start
+        self.k = self.add_weight(shape=(), initializer=keras.initializers.Constant(k), name="k")
+        self.t = self.add_weight(shape=(), initializer=keras.initializers.Constant(t), name="t")
+        self.ink = self.add_weight(shape=(3,), initializer=keras.initializers.Constant(ink), name="ink")
+
+    def call(self, inputs):
+        x, colours = inputs
+        grey = tf.image.rgb_to_grayscale(gaussian_blur(x, self.sigma))
+        edges = tf.sqrt(tf.reduce_sum(tf.square(tf.image.sobel_edges(grey)), -1) + 1e-8)
+        m = tf.sigmoid(self.k * (edges - self.t))
+        return (1.0 - m) * colours + m * tf.sigmoid(self.ink)
+
+
+def ink_over_colours(ink_init=None) -> keras.Model:
+    """Probe-only generator shaped like a print: :class:`InkOver` on a per-pixel colour map
+    clip(x + MLP(x)) (two 1×1 layers of 32, output initialised at zero). A colour map cannot move
+    content, so it trains without anchors."""
+    inputs = keras.Input((None, None, 3), name="image")
+    c = layers.Rescaling(2.0, offset=-1.0)(inputs)
+    for _ in range(2):
+        c = layers.Conv2D(32, 1, activation="relu")(c)
+    colours = layers.ReLU(max_value=1.0)(layers.Add()([inputs, layers.Conv2D(3, 1, kernel_initializer="zeros")(c)]))
+    return keras.Model(inputs, InkOver(**(ink_init or {}))([inputs, colours]), name="ink_over_colours")
+
+
+def smooth_edges(images, sigma: float = 1.5, width: int = 2) -> np.ndarray:
+    """CartoonGAN's edge-smoothed style images (Chen et al. 2018): Canny edges dilated by ``width``
+    pixels, and a Gaussian blur of σ = ``sigma`` inside them. D is shown these as fakes."""
+    from skimage import color, feature, filters, morphology
+
+    out = []
+    for x in np.asarray(images, np.float32):
+        mask = morphology.dilation(feature.canny(color.rgb2gray(x)), morphology.disk(width))[..., None]
+        out.append(np.where(mask, filters.gaussian(x, sigma, channel_axis=-1), x))
+    return np.stack(out).astype(np.float32)
+
+
+class EdgePromotingTranslator(unpaired.FastTranslator):
+    """Probe-only: after each step of the recipe, one more D step with ``edge_weight``·(real style
+    crops against edge-smoothed ones, labelled fake), so D learns that soft or missing outlines are
+    not the style."""
+
+    def setup_edges(self, smoothed, weight: float):
+        self.smoothed, self.edge_weight = tf.constant(smoothed), float(weight)
+
+    def train_step(self, data):
+        a, b = data
+        logs = super().train_step(data)   # G step and the usual D step
+        pick = tf.random.uniform([tf.shape(b)[0]], 0, tf.shape(self.smoothed)[0], dtype=tf.int32)
+        with tf.GradientTape() as tape:
+            d_edge = self.gan_loss.d_loss(self.discriminator(self._d_in(b), training=True),
+                                          self.discriminator(self._d_in(tf.gather(self.smoothed, pick)),
+                                                             training=True))
+            loss = self.edge_weight * d_edge
+        self._apply(self.d_optimizer, tape, loss, self.discriminator.trainable_variables)
+        return logs
+
+
 def straight_through(generator: keras.Model) -> keras.Model:
     """G with its clip to [0, 1] kept forward but skipped backward, so saturated pixels can recover."""
     summed = generator.get_layer("clip_0_1").input
@@ -117,7 +196,8 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
     test = unpaired.style_data(style, crop=64)
     data = unpaired.style_data(style, crop=crop, n_crops=int(opts.get("n_crops", 2048)))
     depth = max(2, -(-(STYLES[style].patch - 1) // 2))
-    g = unpaired.residual_translator(filters=int(opts.get("filters", 16)), depth=depth)
+    g = ink_over_colours(opts.get("ink_init")) if opts.get("generator") == "ink_over_colours" else \
+        unpaired.residual_translator(filters=int(opts.get("filters", 16)), depth=depth)
     if opts.get("init"):   # start from a saved translator's weights (e.g. the oracle: does the game keep it?)
         g.set_weights(keras.models.load_model(opts["init"], safe_mode=True).get_weights())
     if opts.get("straight_through_clip"):
@@ -138,7 +218,8 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
         if opts.get("d_luminance"):
             base = augment
             augment = lambda x: base(tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(x)))  # noqa: E731
-        model = (PatchNCETranslator if opts.get("nce_weight") else unpaired.FastTranslator)(g, d)
+        model = (PatchNCETranslator if opts.get("nce_weight") else
+                 EdgePromotingTranslator if opts.get("edge_promoting") else unpaired.FastTranslator)(g, d)
         model.compile(loss=opts.get("loss", "least_squares"), g_learning_rate=opts.get("g_learning_rate", 2e-4),
                       d_learning_rate=opts.get("d_learning_rate", 2e-3),
                       adversarial_weight=opts.get("adversarial_weight", 1.0),
@@ -147,6 +228,8 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                       augment=augment, colour_reference=data.b, negatives=bool(opts.get("negatives")),
                       anchor=opts.get("anchor", ANCHOR_OF_MSE_OPTION[opts.get("mse_anchors")]))
         stream = unpaired.crop_stream(data.a, data.b, batch)
+        if opts.get("edge_promoting"):
+            model.setup_edges(smooth_edges(data.b), opts["edge_promoting"])
         if opts.get("nce_weight"):
             model.setup_nce(opts["nce_weight"], learning_rate=opts.get("g_learning_rate", 2e-4))
         if opts.get("decay_steps"):   # both learning rates decay to 0 along a cosine over that many steps
@@ -160,7 +243,12 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
             model.g_optimizer = keras.optimizers.Adam(opts.get("g_learning_rate", 2e-4), beta_1=0.5, use_ema=True,
                                                       ema_momentum=float(opts["g_ema"]))
             model.g_optimizer.build(model.generator.trainable_variables)
-    run = unpaired.train_for(model, stream, seconds, data=test, every=500, callbacks=[train.NaNGuard()])
+    ink = next((l for l in g.layers if isinstance(l, InkOver)), None)
+    ink_trace = []   # the ink layer's k, t and ink colour every 500 steps: what moves before a collapse
+    trace = keras.callbacks.LambdaCallback(on_train_batch_end=lambda step, logs: ink_trace.append(
+        [step + 1, round(float(ink.k.numpy()), 3), round(float(ink.t.numpy()), 4),
+         [round(float(v), 3) for v in tf.sigmoid(ink.ink).numpy()]]) if ink is not None and (step + 1) % 500 == 0 else None)
+    run = unpaired.train_for(model, stream, seconds, data=test, every=500, callbacks=[train.NaNGuard(), trace])
     identity = unpaired.input_psnr(test)
     if opts.get("g_ema"):
         model.g_optimizer.finalize_variable_values(model.generator.trainable_variables)
@@ -171,13 +259,15 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
         Image.fromarray((np.concatenate(rows) * 255).round().astype(np.uint8)).save(opts["save"])
     return {"style": style, "options": opts, "db": round(unpaired.test_psnr(model.generator, test), 3),
             "identity_db": round(identity, 3), "steps": run["steps"], "seconds": run["seconds"],
-            "curve_db": [round(p[2], 2) for p in run["curve"]]}
+            "curve_db": [round(p[2], 2) for p in run["curve"]], **({"ink_trace": ink_trace} if ink is not None else {})}
 
 
 if __name__ == "__main__":
     import argparse
     import os
 
+    tf.config.threading.set_intra_op_parallelism_threads(1)   # one core per probe
+    tf.config.threading.set_inter_op_parallelism_threads(1)
     fast = os.environ.get("GVR_PROFILE", "").strip().lower() == "fast"   # `make bench`: a 3-s smoke run
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("style", nargs="?", default="toon", choices=sorted(STYLES))
