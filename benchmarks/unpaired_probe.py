@@ -11,7 +11,7 @@ d_kind ("patchgan" with d_receptive_field, or "dense": stride-1 3×3 layers, d_d
 spectral_norm, loss, g_learning_rate, d_learning_rate, adversarial_weight, colour_weight,
 identity_weight, content_weight, r1_weight, augment (bool), d_noise (σ of Gaussian instance noise on
 D's inputs), d_luminance (D sees grey images only),
-straight_through_clip (G's [0, 1] clip passes gradients), anchor (a name in unpaired.ANCHORS, or
+straight_through_clip (G's [0, 1] clip, or the ink generator's colour map's, passes gradients), anchor (a name in unpaired.ANCHORS, or
 "luma_correlation"; default "correlation", the recipe's), mse_anchors (the first findings table's name:
 true = anchor "squared", content and identity losses squared, no pull at the identity; false = "absolute"),
 nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end),
@@ -138,15 +138,18 @@ class InkOver(layers.Layer):
         return (1.0 - m) * colours + m * tf.sigmoid(self.ink)
 
 
-def ink_over_colours(ink_init=None) -> keras.Model:
+def ink_over_colours(ink_init=None, straight_through: bool = False) -> keras.Model:
     """Probe-only generator shaped like a print: :class:`InkOver` on a per-pixel colour map
     clip(x + MLP(x)) (two 1×1 layers of 32, output initialised at zero). A colour map cannot move
-    content, so it trains without anchors."""
+    content, so it trains without anchors. ``straight_through``: the clip passes gradients backward,
+    so colours pushed out of [0, 1] can come back."""
     inputs = keras.Input((None, None, 3), name="image")
     c = layers.Rescaling(2.0, offset=-1.0)(inputs)
     for _ in range(2):
         c = layers.Conv2D(32, 1, activation="relu")(c)
-    colours = layers.ReLU(max_value=1.0)(layers.Add()([inputs, layers.Conv2D(3, 1, kernel_initializer="zeros")(c)]))
+    summed = layers.Add()([inputs, layers.Conv2D(3, 1, kernel_initializer="zeros")(c)])
+    colours = layers.Lambda(lambda x: x + tf.stop_gradient(tf.clip_by_value(x, 0.0, 1.0) - x))(summed) \
+        if straight_through else layers.ReLU(max_value=1.0)(summed)
     return keras.Model(inputs, InkOver(**(ink_init or {}))([inputs, colours]), name="ink_over_colours")
 
 
@@ -196,11 +199,12 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
     test = unpaired.style_data(style, crop=64)
     data = unpaired.style_data(style, crop=crop, n_crops=int(opts.get("n_crops", 2048)))
     depth = max(2, -(-(STYLES[style].patch - 1) // 2))
-    g = ink_over_colours(opts.get("ink_init")) if opts.get("generator") == "ink_over_colours" else \
+    ink_generator = opts.get("generator") == "ink_over_colours"
+    g = ink_over_colours(opts.get("ink_init"), bool(opts.get("straight_through_clip"))) if ink_generator else \
         unpaired.residual_translator(filters=int(opts.get("filters", 16)), depth=depth)
     if opts.get("init"):   # start from a saved translator's weights (e.g. the oracle: does the game keep it?)
         g.set_weights(keras.models.load_model(opts["init"], safe_mode=True).get_weights())
-    if opts.get("straight_through_clip"):
+    if opts.get("straight_through_clip") and not ink_generator:
         g = straight_through(g)
     if opts.get("oracle"):
         model = unpaired.PairedTranslator(g)

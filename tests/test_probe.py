@@ -48,6 +48,21 @@ def test_ink_over_with_an_unreachable_threshold_draws_no_ink():
     np.testing.assert_allclose(layer([step, colours]).numpy(), 0.3, atol=1e-6)
 
 
+@pytest.mark.parametrize("straight_through", [False, True])
+def test_the_colour_maps_clip_passes_gradients_only_when_straight_through(straight_through):
+    g = probe.ink_over_colours(straight_through=straight_through)
+    last = [l for l in g.layers if isinstance(l, probe.layers.Conv2D)][-1]   # the colour map's output layer
+    last.bias.assign([2.0, 2.0, 2.0])                                        # every colour pushed above 1
+    x = tf.constant(np.full((1, 8, 8, 3), 0.5, np.float32))
+    with tf.GradientTape() as tape:
+        out = g(x)
+        total = tf.reduce_sum(out)
+    np.testing.assert_allclose(out.numpy(), 1.0, atol=1e-5)                  # clipped forward either way
+    grad = tape.gradient(total, last.bias)
+    assert grad is not None
+    assert (float(tf.reduce_max(tf.abs(grad))) > 0) == straight_through
+
+
 def test_smooth_edges_blurs_near_edges_only():
     step = _step_image()
     flat = np.full((1, 32, 32, 3), 0.4, np.float32)
