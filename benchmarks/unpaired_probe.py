@@ -56,7 +56,6 @@ def _luma_correlation(x, y):
     return unpaired.ANCHORS["correlation"](grey(x), grey(y))
 
 
-unpaired.ANCHORS.setdefault("luma_correlation", _luma_correlation)
 ANCHOR_OF_MSE_OPTION = {None: "correlation", True: "squared", False: "absolute"}   # no option: the recipe's
 
 
@@ -222,6 +221,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
         if opts.get("d_luminance"):
             base = augment
             augment = lambda x: base(tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(x)))  # noqa: E731
+        anchor = opts.get("anchor", ANCHOR_OF_MSE_OPTION[opts.get("mse_anchors")])
         model = (PatchNCETranslator if opts.get("nce_weight") else
                  EdgePromotingTranslator if opts.get("edge_promoting") else unpaired.FastTranslator)(g, d)
         model.compile(loss=opts.get("loss", "least_squares"), g_learning_rate=opts.get("g_learning_rate", 2e-4),
@@ -230,7 +230,9 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                       colour_weight=opts.get("colour_weight", 0.0), identity_weight=opts.get("identity_weight", 5.0),
                       content_weight=opts.get("content_weight", 5.0), r1_weight=opts.get("r1_weight", 0.0),
                       augment=augment, colour_reference=data.b, negatives=bool(opts.get("negatives")),
-                      anchor=opts.get("anchor", ANCHOR_OF_MSE_OPTION[opts.get("mse_anchors")]))
+                      anchor=anchor if anchor != "luma_correlation" else "correlation")
+        if anchor == "luma_correlation":   # probe-only: set after compile, so the package's ANCHORS stay as they are
+            model.anchor = _luma_correlation
         stream = unpaired.crop_stream(data.a, data.b, batch)
         if opts.get("edge_promoting"):
             model.setup_edges(smooth_edges(data.b), opts["edge_promoting"])

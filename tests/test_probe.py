@@ -79,3 +79,9 @@ def test_a_short_probe_of_the_ink_generator_with_edge_promoting_trains():
                                        "edge_promoting": 1.0, "n_crops": 64})
     assert result["steps"] > 1 and np.isfinite(result["db"])
     assert result["curve_db"][0] != pytest.approx(result["identity_db"], abs=0.01)   # its start already draws ink
+
+
+def test_importing_the_probe_leaves_the_packages_anchors_alone():
+    from gvr_helpers import unpaired
+
+    assert set(unpaired.ANCHORS) == {"absolute", "squared", "correlation"}
