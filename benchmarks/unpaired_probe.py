@@ -102,6 +102,11 @@ class PatchNCETranslator(unpaired.FastTranslator):
         return self._track({"g_loss": g_loss, "d_loss": d_loss, "g_adv": g_adv, "identity": identity, "content": nce})
 
 
+def straight_through_clip(x):
+    """A layer output clipped to [0, 1] forward, passed unchanged backward (straight-through)."""
+    return layers.Lambda(lambda t: t + tf.stop_gradient(tf.clip_by_value(t, 0.0, 1.0) - t))(x)
+
+
 def gaussian_blur(x, sigma: float):
     """Separable Gaussian blur of an N×H×W×C batch, mirror padding, truncated at 3σ like
     scipy.ndimage.gaussian_filter(mode="mirror", truncate=3). Written here: core TF has no blur op."""
@@ -147,8 +152,7 @@ def ink_over_colours(ink_init=None, straight_through: bool = False) -> keras.Mod
     for _ in range(2):
         c = layers.Conv2D(32, 1, activation="relu")(c)
     summed = layers.Add()([inputs, layers.Conv2D(3, 1, kernel_initializer="zeros")(c)])
-    colours = layers.Lambda(lambda x: x + tf.stop_gradient(tf.clip_by_value(x, 0.0, 1.0) - x))(summed) \
-        if straight_through else layers.ReLU(max_value=1.0)(summed)
+    colours = straight_through_clip(summed) if straight_through else layers.ReLU(max_value=1.0)(summed)
     return keras.Model(inputs, InkOver(**(ink_init or {}))([inputs, colours]), name="ink_over_colours")
 
 
@@ -187,9 +191,7 @@ class EdgePromotingTranslator(unpaired.FastTranslator):
 
 def straight_through(generator: keras.Model) -> keras.Model:
     """G with its clip to [0, 1] kept forward but skipped backward, so saturated pixels can recover."""
-    summed = generator.get_layer("clip_0_1").input
-    clipped = layers.Lambda(lambda x: x + tf.stop_gradient(tf.clip_by_value(x, 0.0, 1.0) - x))(summed)
-    return keras.Model(generator.input, clipped)
+    return keras.Model(generator.input, straight_through_clip(generator.get_layer("clip_0_1").input))
 
 
 def probe(style: str, seconds: float, opts: dict) -> dict:
@@ -230,9 +232,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                       colour_weight=opts.get("colour_weight", 0.0), identity_weight=opts.get("identity_weight", 5.0),
                       content_weight=opts.get("content_weight", 5.0), r1_weight=opts.get("r1_weight", 0.0),
                       augment=augment, colour_reference=data.b, negatives=bool(opts.get("negatives")),
-                      anchor=anchor if anchor != "luma_correlation" else "correlation")
-        if anchor == "luma_correlation":   # probe-only: set after compile, so the package's ANCHORS stay as they are
-            model.anchor = _luma_correlation
+                      anchor=_luma_correlation if anchor == "luma_correlation" else anchor)
         stream = unpaired.crop_stream(data.a, data.b, batch)
         if opts.get("edge_promoting"):
             model.setup_edges(smooth_edges(data.b), opts["edge_promoting"])
@@ -249,12 +249,17 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
             model.g_optimizer = keras.optimizers.Adam(opts.get("g_learning_rate", 2e-4), beta_1=0.5, use_ema=True,
                                                       ema_momentum=float(opts["g_ema"]))
             model.g_optimizer.build(model.generator.trainable_variables)
+    every = 500
     ink = next((l for l in g.layers if isinstance(l, InkOver)), None)
-    ink_trace = []   # the ink layer's k, t and ink colour every 500 steps: what moves before a collapse
-    trace = keras.callbacks.LambdaCallback(on_train_batch_end=lambda step, logs: ink_trace.append(
-        [step + 1, round(float(ink.k.numpy()), 3), round(float(ink.t.numpy()), 4),
-         [round(float(v), 3) for v in tf.sigmoid(ink.ink).numpy()]]) if ink is not None and (step + 1) % 500 == 0 else None)
-    run = unpaired.train_for(model, stream, seconds, data=test, every=500, callbacks=[train.NaNGuard(), trace])
+    ink_trace = []   # the ink layer's k, t and ink colour every `every` steps: what moves before a collapse
+
+    def record_ink(step, logs):
+        if ink is not None and (step + 1) % every == 0:
+            ink_trace.append([step + 1, round(float(ink.k.numpy()), 3), round(float(ink.t.numpy()), 4),
+                              [round(float(v), 3) for v in tf.sigmoid(ink.ink).numpy()]])
+
+    run = unpaired.train_for(model, stream, seconds, data=test, every=every,
+                             callbacks=[train.NaNGuard(), keras.callbacks.LambdaCallback(on_train_batch_end=record_ink)])
     identity = unpaired.input_psnr(test)
     if opts.get("g_ema"):
         model.g_optimizer.finalize_variable_values(model.generator.trainable_variables)

@@ -294,7 +294,7 @@ class FastTranslator(_Translator):
 
     G's loss = adversarial + ``colour_weight``·SWD(G(a), b) + ``identity_weight``·anchor(b, G(b))
     + ``content_weight``·anchor(a, G(a)). With ``adversarial_weight=0`` it is the no-GAN ablation.
-    ``anchor`` (one of :data:`ANCHORS`), measured in benchmarks/unpaired_probe.py: "absolute"
+    ``anchor`` (one of :data:`ANCHORS`, or any function (x, y) -> loss to try another), measured in benchmarks/unpaired_probe.py: "absolute"
     (mean |x − G(x)|) pulls with the same force at any change, even at none, and held G exactly at
     the identity against the first recipe's weak D; "squared" does not pull at the identity;
     "correlation" (:func:`correlation_anchor`, :func:`fast_recipe`'s) leaves each crop's colours free.
@@ -326,9 +326,9 @@ class FastTranslator(_Translator):
         for label, v in weights.items():
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ValueError(f"{label} must be a finite number >= 0, got {v!r}")
-        if anchor not in ANCHORS:
-            raise ValueError(f"anchor must be one of {sorted(ANCHORS)}, got {anchor!r}")
-        self.anchor = ANCHORS[anchor]
+        if not callable(anchor) and anchor not in ANCHORS:
+            raise ValueError(f"anchor must be one of {sorted(ANCHORS)} or a function (x, y) -> loss, got {anchor!r}")
+        self.anchor = anchor if callable(anchor) else ANCHORS[anchor]
         self.gan_loss = losses_mod.get_gan_loss(loss)
         self.weights_ = {k: float(v) for k, v in weights.items()}
         self.augment = augment
