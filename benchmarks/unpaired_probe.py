@@ -11,13 +11,13 @@ d_kind ("patchgan" with d_receptive_field, or "dense": stride-1 3×3 layers, d_d
 spectral_norm, loss, g_learning_rate, d_learning_rate, adversarial_weight, colour_weight,
 identity_weight, content_weight, r1_weight, augment (bool), d_noise (σ of Gaussian instance noise on
 D's inputs), d_luminance (D sees grey images only),
-straight_through_clip (G's [0, 1] clip, or the ink generator's colour map's, passes gradients), anchor (a name in unpaired.ANCHORS, or
-"luma_correlation"; default "correlation", the recipe's), mse_anchors (the first findings table's name:
+straight_through_clip (G's [0, 1] clip, or the ink generator's colour map's, passes gradients), anchor (a name in unpaired.ANCHORS,
+"luma_correlation", or for the ink generator "colour_map" (luma correlation of x with the colour map of x); default "correlation", the recipe's), mse_anchors (the first findings table's name:
 true = anchor "squared", content and identity losses squared, no pull at the identity; false = "absolute"),
 nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end),
-negatives (D also sees photos a as fakes), generator ("residual", the recipe's, or "ink_over_colours": ink_over_colours(), an ink layer gated by an edge detector over a per-pixel colour map), ink_init (its starting edge threshold t, sharpness k, ink logit and blur sigma), edge_promoting (weight of CartoonGAN's edge-promoting loss: D also sees style crops with their edges smoothed, as fakes), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
+negatives (D also sees photos a as fakes), generator ("residual", the recipe's, or "ink_over_colours": ink_over_colours(), an ink layer gated by an edge detector over a per-pixel colour map), ink_init (its starting edge threshold t, sharpness k, ink logit and blur sigma), edge_promoting (weight of CartoonGAN's edge-promoting loss: D also sees style crops with their edges smoothed, as fakes), split_roles (ink generator: the adversarial term trains only the ink layer, colour_weight·SWD only the colour map), monitor (print signals without ground truth every 500 steps: colour SWD ×1000 of G on training photos against the style set, D's score on them minus on style crops, the luma correlation anchor between photos and G(photos)), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
 The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps) and,
-for the ink generator, ink_trace (step, k, t, ink RGB every 500 steps).
+for the ink generator, ink_trace (step, k, t, ink RGB every 500 steps); with monitor, monitor_trace.
 """
 from __future__ import annotations
 
@@ -189,6 +189,44 @@ class EdgePromotingTranslator(unpaired.FastTranslator):
         return logs
 
 
+class SplitRolesTranslator(unpaired.FastTranslator):
+    """Probe-only, for the ink generator: the adversarial term trains only the ink layer (where and
+    which ink), the colour loss only the colour map (the palette), so the game cannot move the colours."""
+
+    def train_step(self, data):
+        a, b = data
+        ink_ids = {id(v) for l in self.generator.layers if isinstance(l, InkOver) for v in l.trainable_variables}
+        variables = self.generator.trainable_variables
+        with tf.GradientTape(persistent=True) as tape:
+            fake = self.generator(a, training=True)
+            g_adv = self.gan_loss.g_loss(self.discriminator(self._d_in(fake), training=True))
+            colour = unpaired.sliced_wasserstein_colours(fake, self.colour_reference)
+        by_adv, by_colour = tape.gradient(g_adv, variables), tape.gradient(colour, variables)
+        del tape
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        grads = [(ga if id(v) in ink_ids else self.weights_["colour_weight"] * gc) / replicas
+                 for v, ga, gc in zip(variables, by_adv, by_colour)]
+        self.g_optimizer.apply_gradients(zip(grads, variables))
+        with tf.GradientTape() as tape:
+            d_loss = self.gan_loss.d_loss(self.discriminator(self._d_in(b), training=True),
+                                          self.discriminator(self._d_in(tf.stop_gradient(fake)), training=True))
+        self._apply(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
+        values = {"g_loss": g_adv + self.weights_["colour_weight"] * colour, "d_loss": d_loss, "g_adv": g_adv,
+                  "colour": colour, "identity": 0.0, "content": 0.0}
+        return self._track({k: v for k, v in values.items() if k in self.trackers})
+
+
+def colour_map_anchor(generator: keras.Model):
+    """Probe-only anchor for the ink generator: the luma correlation anchor between x and the
+    *colour map* of x (ignores G(x), its second argument). The colour map cannot draw outlines, so
+    this ties the light and dark of the colours to the photo's without charging the ink."""
+    colours = keras.Model(generator.input, generator.get_layer(index=-1).input[1])
+
+    def anchor(x, _):
+        return _luma_correlation(x, colours(x, training=True))
+    return anchor
+
+
 def straight_through(generator: keras.Model) -> keras.Model:
     """G with its clip to [0, 1] kept forward but skipped backward, so saturated pixels can recover."""
     return keras.Model(generator.input, straight_through_clip(generator.get_layer("clip_0_1").input))
@@ -225,6 +263,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
             augment = lambda x: base(tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(x)))  # noqa: E731
         anchor = opts.get("anchor", ANCHOR_OF_MSE_OPTION[opts.get("mse_anchors")])
         model = (PatchNCETranslator if opts.get("nce_weight") else
+                 SplitRolesTranslator if opts.get("split_roles") else
                  EdgePromotingTranslator if opts.get("edge_promoting") else unpaired.FastTranslator)(g, d)
         model.compile(loss=opts.get("loss", "least_squares"), g_learning_rate=opts.get("g_learning_rate", 2e-4),
                       d_learning_rate=opts.get("d_learning_rate", 2e-3),
@@ -232,7 +271,8 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                       colour_weight=opts.get("colour_weight", 0.0), identity_weight=opts.get("identity_weight", 5.0),
                       content_weight=opts.get("content_weight", 5.0), r1_weight=opts.get("r1_weight", 0.0),
                       augment=augment, colour_reference=data.b, negatives=bool(opts.get("negatives")),
-                      anchor=_luma_correlation if anchor == "luma_correlation" else anchor)
+                      anchor=(_luma_correlation if anchor == "luma_correlation" else
+                              colour_map_anchor(g) if anchor == "colour_map" else anchor))
         stream = unpaired.crop_stream(data.a, data.b, batch)
         if opts.get("edge_promoting"):
             model.setup_edges(smooth_edges(data.b), opts["edge_promoting"])
@@ -253,10 +293,20 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
     ink = next((l for l in g.layers if isinstance(l, InkOver)), None)
     ink_trace = []   # the ink layer's k, t and ink colour every `every` steps: what moves before a collapse
 
+    monitor_trace = []   # signals without ground truth every `every` steps: could one pick the step to stop at?
+    photos, style_pixels = tf.constant(data.a[:256]), tf.constant(data.b)
+
     def record_ink(step, logs):
         if ink is not None and (step + 1) % every == 0:
             ink_trace.append([step + 1, round(float(ink.k.numpy()), 3), round(float(ink.t.numpy()), 4),
                               [round(float(v), 3) for v in tf.sigmoid(ink.ink).numpy()]])
+        if opts.get("monitor") and (step + 1) % every == 0:
+            fake = model.generator(photos, training=False)
+            swd = unpaired.sliced_wasserstein_colours(fake, style_pixels, n_projections=64, n_samples=8192, seed=7)
+            fooled = tf.reduce_mean(model.discriminator(fake)) - tf.reduce_mean(model.discriminator(style_pixels[:256]))
+            kept = _luma_correlation(photos, fake)   # how much of the photos' light and dark G keeps
+            monitor_trace.append([step + 1, round(float(swd) * 1e3, 3), round(float(fooled), 3),
+                                  round(float(kept), 4)])
 
     run = unpaired.train_for(model, stream, seconds, data=test, every=every,
                              callbacks=[train.NaNGuard(), keras.callbacks.LambdaCallback(on_train_batch_end=record_ink)])
@@ -270,7 +320,8 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
         Image.fromarray((np.concatenate(rows) * 255).round().astype(np.uint8)).save(opts["save"])
     return {"style": style, "options": opts, "db": round(unpaired.test_psnr(model.generator, test), 3),
             "identity_db": round(identity, 3), "steps": run["steps"], "seconds": run["seconds"],
-            "curve_db": [round(p[2], 2) for p in run["curve"]], **({"ink_trace": ink_trace} if ink is not None else {})}
+            "curve_db": [round(p[2], 2) for p in run["curve"]], **({"ink_trace": ink_trace} if ink is not None else {}),
+            **({"monitor_trace": monitor_trace} if monitor_trace else {})}
 
 
 if __name__ == "__main__":

@@ -85,3 +85,34 @@ def test_importing_the_probe_leaves_the_packages_anchors_alone():
     from gvr_helpers import unpaired
 
     assert set(unpaired.ANCHORS) == {"absolute", "squared", "correlation"}
+
+
+def test_split_roles_trains_the_ink_by_the_gan_and_the_colours_by_the_colour_loss_only():
+    from gvr_helpers import unpaired
+    from gvr_helpers.models import build_discriminator
+
+    data = unpaired.style_data("toon", crop=16, n_crops=64)
+    for colour_weight in (0.0, 10.0):
+        g = probe.ink_over_colours()
+        model = probe.SplitRolesTranslator(g, build_discriminator("patchgan", filters=8, receptive_field=16, norm="none"))
+        model.compile(g_learning_rate=1e-2, colour_weight=colour_weight, colour_reference=data.b)
+        ink = next(l for l in g.layers if isinstance(l, probe.InkOver))
+        colour_vars = [v for v in g.trainable_variables if all(v is not w for w in ink.trainable_variables)]
+        before = [v.numpy().copy() for v in colour_vars], [v.numpy().copy() for v in ink.trainable_variables]
+        model.fit(unpaired.crop_stream(data.a, data.b, 8), steps_per_epoch=3, epochs=1, verbose=0)
+        colours_moved = any(not np.array_equal(b, v.numpy()) for b, v in zip(before[0], colour_vars))
+        ink_moved = any(not np.array_equal(b, v.numpy()) for b, v in zip(before[1], ink.trainable_variables))
+        assert ink_moved
+        assert colours_moved == (colour_weight > 0)   # without the colour loss nothing trains the colour map
+
+
+def test_the_colour_map_anchor_ignores_the_ink_and_sees_the_colour_map():
+    g = probe.ink_over_colours()
+    anchor = probe.colour_map_anchor(g)
+    x = tf.constant(np.random.default_rng(1).random((2, 24, 24, 3)).astype(np.float32))
+    x = x * 0.08 + tf.constant(_step_image(24))                         # in [0, 1], a strong edge: ink there
+    assert float(tf.reduce_max(tf.abs(g(x) - x))) > 0.1
+    assert float(anchor(x, g(x))) == pytest.approx(0.0, abs=1e-6)       # the colour map is still the identity
+    last = [l for l in g.layers if isinstance(l, probe.layers.Conv2D)][-1]
+    last.kernel.assign(np.random.default_rng(2).normal(0, 3.0, last.kernel.shape).astype(np.float32))
+    assert float(anchor(x, g(x))) > 0.05                                # scrambled colours lose the light and dark
