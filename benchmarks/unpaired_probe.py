@@ -15,7 +15,7 @@ straight_through_clip (G's [0, 1] clip, or the ink generator's colour map's, pas
 "luma_correlation", or for the ink generator "colour_map" (luma correlation of x with the colour map of x); default "correlation", the recipe's), mse_anchors (the first findings table's name:
 true = anchor "squared", content and identity losses squared, no pull at the identity; false = "absolute"),
 nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end),
-negatives (D also sees photos a as fakes), generator ("residual", the recipe's, or "ink_over_colours": ink_over_colours(), an ink layer gated by an edge detector over a per-pixel colour map), ink_init (its starting edge threshold t, sharpness k, ink logit and blur sigma), edge_promoting (weight of CartoonGAN's edge-promoting loss: D also sees style crops with their edges smoothed, as fakes), split_roles (ink generator: the adversarial term trains only the ink layer, colour_weight·SWD only the colour map), monitor (print signals without ground truth every 500 steps: colour SWD ×1000 of G on training photos against the style set, D's score on them minus on style crops, the luma correlation anchor between photos and G(photos)), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
+negatives (D also sees photos a as fakes), generator ("residual", the recipe's, or "ink_over_colours": ink_over_colours(), an ink layer gated by an edge detector over a per-pixel colour map), ink_init (its starting edge threshold t, sharpness k, ink logit and blur sigma; with "width", a logit, a fifth trained number mixes in the mask dilated by one pixel, for thick lines), edge_promoting (weight of CartoonGAN's edge-promoting loss: D also sees style crops with their edges smoothed, as fakes), split_roles (ink generator: the adversarial term trains only the ink layer, colour_weight·SWD only the colour map), monitor (print signals without ground truth every 500 steps: colour SWD ×1000 of G on training photos against the style set, D's score on them minus on style crops, the luma correlation anchor between photos and G(photos)), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
 The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps) and,
 for the ink generator, ink_trace (step, k, t, ink RGB every 500 steps); with monitor, monitor_trace.
 """
@@ -124,21 +124,28 @@ class InkOver(layers.Layer):
     an ink layer drawn where the input has edges, over a colour layer. Four trained numbers (k, t and
     the ink's RGB); σ is fixed. Its start (k 20, t 0.6) already draws ink at strong edges."""
 
-    def __init__(self, k=20.0, t=0.6, ink=-1.0, sigma=1.5, **kwargs):
+    def __init__(self, k=20.0, t=0.6, ink=-1.0, sigma=1.5, width=None, **kwargs):
         super().__init__(**kwargs)
         self.start, self.sigma = (float(k), float(t), float(ink)), float(sigma)
+        self.width_start = None if width is None else float(width)
 
     def build(self, shapes):
         k, t, ink = self.start
         self.k = self.add_weight(shape=(), initializer=keras.initializers.Constant(k), name="k")
         self.t = self.add_weight(shape=(), initializer=keras.initializers.Constant(t), name="t")
         self.ink = self.add_weight(shape=(3,), initializer=keras.initializers.Constant(ink), name="ink")
+        if self.width_start is not None:   # a fifth number: how much the lines spread to their neighbours
+            self.width = self.add_weight(shape=(), initializer=keras.initializers.Constant(self.width_start),
+                                         name="width")
 
     def call(self, inputs):
         x, colours = inputs
         grey = tf.image.rgb_to_grayscale(gaussian_blur(x, self.sigma))
         edges = tf.sqrt(tf.reduce_sum(tf.square(tf.image.sobel_edges(grey)), -1) + 1e-8)
         m = tf.sigmoid(self.k * (edges - self.t))
+        if self.width_start is not None:   # mix in the mask dilated by one pixel: thicker lines
+            spread = tf.sigmoid(self.width)
+            m = (1.0 - spread) * m + spread * tf.nn.max_pool2d(m, 3, 1, "SAME")
         return (1.0 - m) * colours + m * tf.sigmoid(self.ink)
 
 
@@ -224,6 +231,7 @@ def colour_map_anchor(generator: keras.Model):
 
     def anchor(x, _):
         return _luma_correlation(x, colours(x, training=True))
+    anchor.colours = colours
     return anchor
 
 
@@ -299,7 +307,8 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
     def record_ink(step, logs):
         if ink is not None and (step + 1) % every == 0:
             ink_trace.append([step + 1, round(float(ink.k.numpy()), 3), round(float(ink.t.numpy()), 4),
-                              [round(float(v), 3) for v in tf.sigmoid(ink.ink).numpy()]])
+                              [round(float(v), 3) for v in tf.sigmoid(ink.ink).numpy()]]
+                             + ([round(float(tf.sigmoid(ink.width)), 3)] if ink.width_start is not None else []))
         if opts.get("monitor") and (step + 1) % every == 0:
             fake = model.generator(photos, training=False)
             swd = unpaired.sliced_wasserstein_colours(fake, style_pixels, n_projections=64, n_samples=8192, seed=7)

@@ -113,6 +113,24 @@ def test_the_colour_map_anchor_ignores_the_ink_and_sees_the_colour_map():
     x = x * 0.08 + tf.constant(_step_image(24))                         # in [0, 1], a strong edge: ink there
     assert float(tf.reduce_max(tf.abs(g(x) - x))) > 0.1
     assert float(anchor(x, g(x))) == pytest.approx(0.0, abs=1e-6)       # the colour map is still the identity
-    last = [l for l in g.layers if isinstance(l, probe.layers.Conv2D)][-1]
-    last.kernel.assign(np.random.default_rng(2).normal(0, 3.0, last.kernel.shape).astype(np.float32))
-    assert float(anchor(x, g(x))) > 0.05                                # scrambled colours lose the light and dark
+    first, second, last = [l for l in g.layers if isinstance(l, probe.layers.Conv2D)]
+    for layer, scale, bias in ((first, 1.0, 1.0), (second, 1.0, 0.0), (last, -1.0, 1.0)):
+        kernel = np.zeros(layer.kernel.shape, np.float32)               # channels 0-2 carried through:
+        kernel[0, 0, range(3), range(3)] = scale                        # 2x, 2x, then x + (1 - 2x) = 1 - x
+        layer.kernel.assign(kernel)
+        layer.bias.assign(np.where(np.arange(layer.bias.shape[0]) < 3, bias, 0.0).astype(np.float32))
+    x = tf.clip_by_value(x, 0.05, 0.95)                                 # inside the clip both ways
+    np.testing.assert_allclose(anchor.colours(x).numpy(), 1.0 - x.numpy(), atol=1e-5)
+    assert float(anchor(x, g(x))) > 2.5                                 # light and dark swapped: near 4 (eps)
+
+
+def test_the_ink_layers_width_thickens_its_lines_by_one_pixel():
+    step = tf.constant(_step_image())
+    white = tf.fill(step.shape, 1.0)
+
+    def inked_columns(width):
+        out = probe.InkOver(ink=-10.0, width=width)([step, white]).numpy()[0, 8]   # one row across the edge
+        return np.where((out < 0.5).any(-1))[0]
+
+    thin, thick = inked_columns(None), inked_columns(10.0)
+    assert len(thin) > 0 and thick.min() == thin.min() - 1 and thick.max() == thin.max() + 1
