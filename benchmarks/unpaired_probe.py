@@ -299,17 +299,19 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
             model.g_optimizer.build(model.generator.trainable_variables)
     every = 500
     ink = next((l for l in g.layers if isinstance(l, InkOver)), None)
-    ink_trace = []   # the ink layer's k, t and ink colour every `every` steps: what moves before a collapse
-
+    ink_trace = []       # the ink layer's k, t and ink colour every `every` steps: what moves before a collapse
     monitor_trace = []   # signals without ground truth every `every` steps: could one pick the step to stop at?
-    photos, style_pixels = tf.constant(data.a[:256]), tf.constant(data.b)
+    if opts.get("monitor"):
+        photos, style_pixels = tf.constant(data.a[:256]), tf.constant(data.b)
 
-    def record_ink(step, logs):
-        if ink is not None and (step + 1) % every == 0:
+    def record_traces(step, logs):
+        if (step + 1) % every:
+            return
+        if ink is not None:
             ink_trace.append([step + 1, round(float(ink.k.numpy()), 3), round(float(ink.t.numpy()), 4),
                               [round(float(v), 3) for v in tf.sigmoid(ink.ink).numpy()]]
                              + ([round(float(tf.sigmoid(ink.width)), 3)] if ink.width_start is not None else []))
-        if opts.get("monitor") and (step + 1) % every == 0:
+        if opts.get("monitor"):
             fake = model.generator(photos, training=False)
             swd = unpaired.sliced_wasserstein_colours(fake, style_pixels, n_projections=64, n_samples=8192, seed=7)
             fooled = tf.reduce_mean(model.discriminator(fake)) - tf.reduce_mean(model.discriminator(style_pixels[:256]))
@@ -318,7 +320,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                                   round(float(kept), 4)])
 
     run = unpaired.train_for(model, stream, seconds, data=test, every=every,
-                             callbacks=[train.NaNGuard(), keras.callbacks.LambdaCallback(on_train_batch_end=record_ink)])
+                             callbacks=[train.NaNGuard(), keras.callbacks.LambdaCallback(on_train_batch_end=record_traces)])
     identity = unpaired.input_psnr(test)
     if opts.get("g_ema"):
         model.g_optimizer.finalize_variable_values(model.generator.trainable_variables)
