@@ -6,7 +6,11 @@ Run two probes side by side, one per core, so they share the machine fairly:
     taskset -c 0 python benchmarks/unpaired_probe.py toon 90 '{"oracle": true}' &
     taskset -c 1 python benchmarks/unpaired_probe.py toon 90 '{"d_luminance": true, "colour_weight": 0}' &
 
-Options (JSON; defaults are the course's fast_recipe, whose settings these probes chose): oracle (paired L1 instead), filters (G),
+The course's fast_recipe is the probe with '{"generator": "ink_over_colours", "content_weight": 5,
+"identity_weight": 0, "anchor": "colour_map", "spectral_norm": true, "decay_steps": 4000,
+"ink_init": {"lr_scale": 20}}' (findings, sixth round).
+
+Options (JSON; defaults are the previous recipe, unpaired.RESIDUAL_RECIPE): oracle (paired L1 instead), filters (G),
 d_kind ("patchgan" with d_receptive_field, or "dense": stride-1 3×3 layers, d_depth), d_filters,
 spectral_norm, loss, g_learning_rate, d_learning_rate, adversarial_weight, colour_weight,
 identity_weight, content_weight, r1_weight, augment (bool), d_noise (σ of Gaussian instance noise on
@@ -14,8 +18,8 @@ D's inputs), d_luminance (D sees grey images only),
 straight_through_clip (G's [0, 1] clip, or the ink generator's colour map's, passes gradients), anchor (a name in unpaired.ANCHORS,
 "luma_correlation", or for the ink generator "colour_map" (luma correlation of x with the colour map of x); default "correlation", the recipe's), mse_anchors (the first findings table's name:
 true = anchor "squared", content and identity losses squared, no pull at the identity; false = "absolute"),
-nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end),
-negatives (D also sees photos a as fakes), generator ("residual", the recipe's, or "ink_over_colours": ink_over_colours(), an ink layer gated by an edge detector over a per-pixel colour map), ink_init (its starting edge threshold t, sharpness k, ink logit and blur sigma; with "width", a logit, a fifth trained number mixes in the mask dilated by one pixel, for thick lines), edge_promoting (weight of CartoonGAN's edge-promoting loss: D also sees style crops with their edges smoothed, as fakes), split_roles (ink generator: the adversarial term trains only the ink layer, colour_weight·SWD only the colour map), monitor (print signals without ground truth every 500 steps: colour SWD ×1000 of G on training photos against the style set, D's score on them minus on style crops, the luma correlation anchor between photos and G(photos)), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
+nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps; with decay_start, held until that step, then linear to 0), g_ema (momentum of an average of G's weights, evaluated at the end),
+negatives (D also sees photos a as fakes), generator ("residual", the recipe's, or "ink_over_colours": ink_over_colours(), an ink layer gated by an edge detector over a per-pixel colour map), ink_init (its starting edge threshold t, sharpness k, ink logit and blur sigma; lr_scale: its numbers learn that many times faster; with "width", a logit, a fifth trained number mixes in the mask dilated by one pixel, for thick lines), edge_promoting (weight of CartoonGAN's edge-promoting loss: D also sees style crops with their edges smoothed, as fakes), split_roles (ink generator: the adversarial term trains only the ink layer, colour_weight·SWD only the colour map), monitor (print signals without ground truth every 500 steps: colour SWD ×1000 of G on training photos against the style set, D's score on them minus on style crops, the luma correlation anchor between photos and G(photos)), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
 The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps) and,
 for the ink generator, ink_trace (step, k, t, ink RGB every 500 steps); with monitor, monitor_trace.
 """
@@ -48,12 +52,6 @@ def dense_discriminator(filters: int = 32, depth: int = 4, spectral_norm: bool =
         x = layers.LeakyReLU(0.2)((layers.SpectralNormalization(conv) if spectral_norm else conv)(
             Pad2D((1, 1), "reflect")(x)))
     return keras.Model(inputs, layers.Conv2D(1, 1)(x))
-
-
-def _luma_correlation(x, y):
-    """Probe-only anchor: the correlation anchor on luminance alone (colours entirely free)."""
-    grey = lambda t: tf.reduce_sum(tf.cast(t, tf.float32) * [0.299, 0.587, 0.114], -1, keepdims=True)  # noqa: E731
-    return unpaired.ANCHORS["correlation"](grey(x), grey(y))
 
 
 ANCHOR_OF_MSE_OPTION = {None: "correlation", True: "squared", False: "absolute"}   # no option: the recipe's
@@ -107,60 +105,11 @@ def straight_through_clip(x):
     return layers.Lambda(lambda t: t + tf.stop_gradient(tf.clip_by_value(t, 0.0, 1.0) - t))(x)
 
 
-def gaussian_blur(x, sigma: float):
-    """Separable Gaussian blur of an N×H×W×C batch, mirror padding, truncated at 3σ like
-    scipy.ndimage.gaussian_filter(mode="mirror", truncate=3). Written here: core TF has no blur op."""
-    r = max(1, int(3 * sigma + 0.5))
-    k = tf.exp(-tf.square(tf.range(-r, r + 1, dtype=tf.float32)) / (2.0 * sigma * sigma))
-    k = k / tf.reduce_sum(k)
-    c = x.shape[-1]
-    x = tf.pad(x, [[0, 0], [r, r], [r, r], [0, 0]], mode="REFLECT")
-    x = tf.nn.depthwise_conv2d(x, tf.tile(k[None, :, None, None], [1, 1, c, 1]), [1, 1, 1, 1], "VALID")
-    return tf.nn.depthwise_conv2d(x, tf.tile(k[:, None, None, None], [1, 1, c, 1]), [1, 1, 1, 1], "VALID")
-
-
-class InkOver(layers.Layer):
-    """Probe-only: out = (1 − m)·colours + m·ink, m = sigmoid(k·(|Sobel(blur_σ(luminance of x))| − t)):
-    an ink layer drawn where the input has edges, over a colour layer. Four trained numbers (k, t and
-    the ink's RGB); σ is fixed. Its start (k 20, t 0.6) already draws ink at strong edges."""
-
-    def __init__(self, k=20.0, t=0.6, ink=-1.0, sigma=1.5, width=None, **kwargs):
-        super().__init__(**kwargs)
-        self.start, self.sigma = (float(k), float(t), float(ink)), float(sigma)
-        self.width_start = None if width is None else float(width)
-
-    def build(self, shapes):
-        k, t, ink = self.start
-        self.k = self.add_weight(shape=(), initializer=keras.initializers.Constant(k), name="k")
-        self.t = self.add_weight(shape=(), initializer=keras.initializers.Constant(t), name="t")
-        self.ink = self.add_weight(shape=(3,), initializer=keras.initializers.Constant(ink), name="ink")
-        if self.width_start is not None:   # a fifth number: how much the lines spread to their neighbours
-            self.width = self.add_weight(shape=(), initializer=keras.initializers.Constant(self.width_start),
-                                         name="width")
-
-    def call(self, inputs):
-        x, colours = inputs
-        grey = tf.image.rgb_to_grayscale(gaussian_blur(x, self.sigma))
-        edges = tf.sqrt(tf.reduce_sum(tf.square(tf.image.sobel_edges(grey)), -1) + 1e-8)
-        m = tf.sigmoid(self.k * (edges - self.t))
-        if self.width_start is not None:   # mix in the mask dilated by one pixel: thicker lines
-            spread = tf.sigmoid(self.width)
-            m = (1.0 - spread) * m + spread * tf.nn.max_pool2d(m, 3, 1, "SAME")
-        return (1.0 - m) * colours + m * tf.sigmoid(self.ink)
-
-
 def ink_over_colours(ink_init=None, straight_through: bool = False) -> keras.Model:
-    """Probe-only generator shaped like a print: :class:`InkOver` on a per-pixel colour map
-    clip(x + MLP(x)) (two 1×1 layers of 32, output initialised at zero). A colour map cannot move
-    content, so it trains without anchors. ``straight_through``: the clip passes gradients backward,
-    so colours pushed out of [0, 1] can come back."""
-    inputs = keras.Input((None, None, 3), name="image")
-    c = layers.Rescaling(2.0, offset=-1.0)(inputs)
-    for _ in range(2):
-        c = layers.Conv2D(32, 1, activation="relu")(c)
-    summed = layers.Add()([inputs, layers.Conv2D(3, 1, kernel_initializer="zeros")(c)])
-    colours = straight_through_clip(summed) if straight_through else layers.ReLU(max_value=1.0)(summed)
-    return keras.Model(inputs, InkOver(**(ink_init or {}))([inputs, colours]), name="ink_over_colours")
+    """The course's ink generator (:func:`gvr_helpers.unpaired.ink_over_colours`); with
+    ``straight_through`` its colour map's clip passes gradients backward, so colours pushed out of
+    [0, 1] can come back."""
+    return unpaired.ink_over_colours(ink_init, clip=straight_through_clip if straight_through else None)
 
 
 def smooth_edges(images, sigma: float = 1.5, width: int = 2) -> np.ndarray:
@@ -202,7 +151,7 @@ class SplitRolesTranslator(unpaired.FastTranslator):
 
     def train_step(self, data):
         a, b = data
-        ink_ids = {id(v) for l in self.generator.layers if isinstance(l, InkOver) for v in l.trainable_variables}
+        ink_ids = {id(v) for l in self.generator.layers if isinstance(l, unpaired.InkOver) for v in l.trainable_variables}
         variables = self.generator.trainable_variables
         with tf.GradientTape(persistent=True) as tape:
             fake = self.generator(a, training=True)
@@ -223,21 +172,23 @@ class SplitRolesTranslator(unpaired.FastTranslator):
         return self._track({k: v for k, v in values.items() if k in self.trackers})
 
 
-def colour_map_anchor(generator: keras.Model):
-    """Probe-only anchor for the ink generator: the luma correlation anchor between x and the
-    *colour map* of x (ignores G(x), its second argument). The colour map cannot draw outlines, so
-    this ties the light and dark of the colours to the photo's without charging the ink."""
-    colours = keras.Model(generator.input, generator.get_layer(index=-1).input[1])
-
-    def anchor(x, _):
-        return _luma_correlation(x, colours(x, training=True))
-    anchor.colours = colours
-    return anchor
-
-
 def straight_through(generator: keras.Model) -> keras.Model:
     """G with its clip to [0, 1] kept forward but skipped backward, so saturated pixels can recover."""
     return keras.Model(generator.input, straight_through_clip(generator.get_layer("clip_0_1").input))
+
+
+class HoldThenLinear(keras.optimizers.schedules.LearningRateSchedule):
+    """CycleGAN's schedule: the rate held until ``start``, then straight down to 0 at ``end``."""
+
+    def __init__(self, rate: float, start: int, end: int):
+        self.rate, self.start, self.end = float(rate), int(start), int(end)
+
+    def __call__(self, step):
+        left = (self.end - tf.cast(step, tf.float32)) / float(self.end - self.start)
+        return self.rate * tf.clip_by_value(left, 0.0, 1.0)
+
+    def get_config(self):
+        return {"rate": self.rate, "start": self.start, "end": self.end}
 
 
 def probe(style: str, seconds: float, opts: dict) -> dict:
@@ -279,18 +230,20 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                       colour_weight=opts.get("colour_weight", 0.0), identity_weight=opts.get("identity_weight", 5.0),
                       content_weight=opts.get("content_weight", 5.0), r1_weight=opts.get("r1_weight", 0.0),
                       augment=augment, colour_reference=data.b, negatives=bool(opts.get("negatives")),
-                      anchor=(_luma_correlation if anchor == "luma_correlation" else
-                              colour_map_anchor(g) if anchor == "colour_map" else anchor))
+                      anchor=(unpaired.luma_correlation_anchor if anchor == "luma_correlation" else
+                              unpaired.colour_map_anchor(g) if anchor == "colour_map" else anchor))
         stream = unpaired.crop_stream(data.a, data.b, batch)
         if opts.get("edge_promoting"):
             model.setup_edges(smooth_edges(data.b), opts["edge_promoting"])
         if opts.get("nce_weight"):
             model.setup_nce(opts["nce_weight"], learning_rate=opts.get("g_learning_rate", 2e-4))
-        if opts.get("decay_steps"):   # both learning rates decay to 0 along a cosine over that many steps
+        if opts.get("decay_steps"):   # both rates decay to 0 at that step: a cosine, or held until decay_start then linear
             for name, lr in (("g_optimizer", opts.get("g_learning_rate", 2e-4)),
                              ("d_optimizer", opts.get("d_learning_rate", 2e-3))):
-                opt = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(lr, int(opts["decay_steps"])),
-                                            beta_1=0.5)
+                schedule = (HoldThenLinear(lr, int(opts["decay_start"]), int(opts["decay_steps"]))
+                            if opts.get("decay_start") else
+                            keras.optimizers.schedules.CosineDecay(lr, int(opts["decay_steps"])))
+                opt = keras.optimizers.Adam(schedule, beta_1=0.5)
                 opt.build((model.generator if name == "g_optimizer" else model.discriminator).trainable_variables)
                 setattr(model, name, opt)
         if opts.get("g_ema"):   # G's weights averaged over steps (Keras' optimizer EMA), swapped in at the end
@@ -298,7 +251,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                                                       ema_momentum=float(opts["g_ema"]))
             model.g_optimizer.build(model.generator.trainable_variables)
     every = 500
-    ink = next((l for l in g.layers if isinstance(l, InkOver)), None)
+    ink = next((l for l in g.layers if isinstance(l, unpaired.InkOver)), None)
     ink_trace = []       # the ink layer's k, t and ink colour every `every` steps: what moves before a collapse
     monitor_trace = []   # signals without ground truth every `every` steps: could one pick the step to stop at?
     if opts.get("monitor"):
@@ -315,7 +268,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
             fake = model.generator(photos, training=False)
             swd = unpaired.sliced_wasserstein_colours(fake, style_pixels, n_projections=64, n_samples=8192, seed=7)
             fooled = tf.reduce_mean(model.discriminator(fake)) - tf.reduce_mean(model.discriminator(style_pixels[:256]))
-            kept = _luma_correlation(photos, fake)   # how much of the photos' light and dark G keeps
+            kept = unpaired.luma_correlation_anchor(photos, fake)   # how much of the photos' light and dark G keeps
             monitor_trace.append([step + 1, round(float(swd) * 1e3, 3), round(float(fooled), 3),
                                   round(float(kept), 4)])
 

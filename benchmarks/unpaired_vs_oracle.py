@@ -68,6 +68,7 @@ def run_method(method: str, style: str, seconds: float, test, train_data, peer=N
     if result["seconds"] is not None:
         print(f"  {style:10s} {method:7s} {result['steps']:6d} steps {result['seconds']:7.1f} s "
               f"({time.perf_counter() - t:.0f} s with evaluation)  {result['db']:.2f} dB", flush=True)
+        print("    dB every 1000 steps:", " ".join(f"{p[2]:.2f}" for p in result["curve"][::5]), flush=True)
     return result
 
 

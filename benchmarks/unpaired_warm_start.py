@@ -1,15 +1,16 @@
 """Start the unpaired game at the answer: does training stay there?
 
 G starts as the shipped paired oracle for a style (``data/checkpoints/<style>_oracle.keras``, the
-best translator the course has, close to the ground truth S), then trains unpaired with the
-course recipe and with parts of it removed, and as the G of the course's CycleGAN whose F was first
-trained on pairs to invert it (``--inverse-seconds``), for the same wall-clock time each; the test
-PSNR is traced every ``--every`` steps. If the answer were a resting point of the game, the curves
-would stay at the start. A second part trains the recipe's discriminator alone against the frozen
-oracle and prints its mean score on held-out crops: real style images b, the true style of the
-photos S(a), the oracle's G(a) and the untouched photos a (least squares: 1 = real, 0 = fake).
-A third part prices the answer: what each content anchor charges for G(a) = S(a), beside what it
-charges for the style of another crop (a wrong answer).
+best translator the course has, close to the ground truth S), then trains unpaired with the course's
+previous recipe (its residual G has the oracle's architecture) and with parts of it removed, and as
+the G of the course's CycleGAN whose F was first trained on pairs to invert it
+(``--inverse-seconds``), for the same wall-clock time each; the test PSNR is traced every
+``--every`` steps. If the answer were a resting point of the game, the curves would stay at the
+start. A second part trains the recipe's discriminator alone against the frozen oracle and prints
+its mean score on held-out crops: real style images b, the true style of the photos S(a), the
+oracle's G(a) and the untouched photos a (least squares: 1 = real, 0 = fake). A third part prices
+the answer: what each content anchor charges for G(a) = S(a), beside what it charges for the style
+of another crop (a wrong answer).
 
     taskset -c 1 python benchmarks/unpaired_warm_start.py --style woodblock --seconds 45
 
@@ -55,8 +56,10 @@ def load_oracle(style: str) -> keras.Model:
 
 
 def oracle_recipe(style: str, data: unpaired.StyleData, **options) -> unpaired.FastTranslator:
-    """The fast recipe (with ``options``) whose G starts from the shipped paired oracle's weights."""
-    model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=data.b, **options)
+    """The previous fast recipe (residual G, :data:`unpaired.RESIDUAL_RECIPE`, with ``options``) whose
+    G starts from the shipped paired oracle's weights (the same architecture)."""
+    model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=data.b,
+                                 **{**unpaired.RESIDUAL_RECIPE, **options})
     model.generator.set_weights(load_oracle(style).get_weights())
     return model
 

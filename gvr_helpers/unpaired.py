@@ -4,18 +4,21 @@ Three translators, each a ``keras.Model`` with a ``train_step``, trained with ``
 and the callbacks of :mod:`gvr_helpers.train` (progress, history, snapshots,
 checkpoints/resume, NaN guard):
 
-* :class:`FastTranslator` — the course's recipe (:func:`fast_recipe`). One small residual
-  generator G (a few 3×3 and 1×1 convolutions added to the input, so it starts as the
-  identity), one PatchGAN D at the style's scale that sees its inputs through instance
-  noise, and content and identity anchors that keep G from collapsing without pinning it
-  at the identity or at the input's colours. An optional sliced-Wasserstein *colour* loss
-  hands G the style set's palette (the auxiliary task behind exercise 5.2).
+* :class:`FastTranslator` — the course's recipe (:func:`fast_recipe`). One G shaped like a
+  print, :func:`ink_over_colours`: ink drawn on the photo's edges (:class:`InkOver`, five
+  trained numbers) over a per-pixel colour map. One spectrally normalised PatchGAN D at the
+  style's scale that sees its inputs through instance noise. A :func:`colour_map_anchor` ties
+  the colour map's light and dark to the photo's without charging the ink, and both learning
+  rates decay to 0, because the game does not settle by itself. The previous recipe (a small
+  residual G that starts as the identity, :func:`residual_translator`) stays for the ablation.
+  An optional sliced-Wasserstein *colour* loss hands G the style set's palette (exercise 5.2).
 * :class:`CycleGAN` — Zhu et al. (2017) as in the TensorFlow tutorial: two generators,
   two discriminators, cycle and identity losses and an image history buffer. Its
   second generator F gives the inverse transfer F(G(a)) ≈ a.
-* :class:`PairedTranslator` — the *oracle*: the same generator trained with L1 on
-  pairs (x, S(x)). Unpaired methods cannot know the pairs; the oracle says how much
-  is learnable at all in the same time.
+* :class:`PairedTranslator` — the *oracle*: a generator trained with L1 on pairs (x, S(x)).
+  Unpaired methods cannot know the pairs; the oracle says how much is learnable at all in the
+  same time. :func:`paired_oracle` uses the residual G, which learns more from pairs than the
+  ink G does, so the course's ratio is measured against the stronger of the two.
 
 Data (:func:`style_data`, :func:`crop_stream`) are in-memory tensors: on a 2-core CPU
 a per-step Python/numpy input pipeline costs as much as a small generator's step.
@@ -157,6 +160,97 @@ def residual_translator(filters: int = 16, depth: int = 5, kernel: int = 3, poin
     return keras.Model(inputs, out, name=name)
 
 
+def gaussian_blur(x, sigma: float):
+    """Separable Gaussian blur of an N×H×W×C batch, mirror padding, truncated at 3σ like
+    scipy.ndimage.gaussian_filter(mode="mirror", truncate=3). Written here: core TF has no blur
+    op, and scipy's cannot sit inside a model."""
+    r = max(1, int(3 * sigma + 0.5))
+    k = tf.exp(-tf.square(tf.range(-r, r + 1, dtype=tf.float32)) / (2.0 * sigma * sigma))
+    k = k / tf.reduce_sum(k)
+    c = x.shape[-1]
+    x = tf.pad(x, [[0, 0], [r, r], [r, r], [0, 0]], mode="REFLECT")
+    x = tf.nn.depthwise_conv2d(x, tf.tile(k[None, :, None, None], [1, 1, c, 1]), [1, 1, 1, 1], "VALID")
+    return tf.nn.depthwise_conv2d(x, tf.tile(k[:, None, None, None], [1, 1, c, 1]), [1, 1, 1, 1], "VALID")
+
+
+@keras.saving.register_keras_serializable(package="gvr")
+class InkOver(layers.Layer):
+    """An ink layer over a colour layer: out = (1 − m)·colours + m·sigmoid(ink), where the ink mask
+    m = sigmoid(k·(|Sobel(blur_σ(luminance of x))| − t)) is drawn where the photo x has edges.
+
+    Five trained numbers, k (sharpness), t (edge threshold) and the ink's RGB logits, plus an
+    optional ``width`` logit that mixes in the mask dilated by one pixel (thicker lines); σ is fixed.
+    A style's outlines are ink on the photo's edges, and a generic convolution stack would first
+    have to invent an edge detector to draw them. Each number is stored divided by ``lr_scale``, so
+    the optimiser moves it ``lr_scale`` times faster than the colour map's weights."""
+
+    def __init__(self, k: float = 20.0, t: float = 0.6, ink: float = -1.0, sigma: float = 1.5, width=None,
+                 lr_scale: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        for label, v in (("k", k), ("t", t), ("ink", ink), ("sigma", sigma), ("lr_scale", lr_scale)):
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ValueError(f"{label} must be a finite number, got {v!r}")
+        if sigma <= 0 or lr_scale <= 0:
+            raise ValueError(f"sigma and lr_scale must be > 0, got {sigma!r} and {lr_scale!r}")
+        self.start, self.sigma, self.lr_scale = (float(k), float(t), float(ink)), float(sigma), float(lr_scale)
+        self.width_start = None if width is None else float(width)
+
+    def _number(self, name, value, shape=()):
+        return self.add_weight(shape=shape, initializer=keras.initializers.Constant(value / self.lr_scale),
+                               name=name)
+
+    def build(self, shapes):
+        k, t, ink = self.start
+        self.k_, self.t_, self.ink_ = self._number("k", k), self._number("t", t), self._number("ink", ink, (3,))
+        if self.width_start is not None:
+            self.width_ = self._number("width", self.width_start)
+
+    k = property(lambda self: self.k_ * self.lr_scale)
+    t = property(lambda self: self.t_ * self.lr_scale)
+    ink = property(lambda self: self.ink_ * self.lr_scale)
+    width = property(lambda self: self.width_ * self.lr_scale)
+
+    def mask(self, x):
+        """Where G draws ink on photo x (N×H×W×1 in [0, 1])."""
+        grey = tf.image.rgb_to_grayscale(gaussian_blur(tf.cast(x, tf.float32), self.sigma))
+        edges = tf.sqrt(tf.reduce_sum(tf.square(tf.image.sobel_edges(grey)), -1) + 1e-8)
+        m = tf.sigmoid(self.k * (edges - self.t))
+        if self.width_start is not None:
+            spread = tf.sigmoid(self.width)
+            m = (1.0 - spread) * m + spread * tf.nn.max_pool2d(m, 3, 1, "SAME")
+        return m
+
+    def call(self, inputs):
+        x, colours = inputs
+        m = self.mask(x)
+        return (1.0 - m) * colours + m * tf.sigmoid(self.ink)
+
+    def compute_output_shape(self, shapes):
+        return shapes[1]
+
+    def get_config(self):
+        k, t, ink = self.start
+        return {**super().get_config(), "k": k, "t": t, "ink": ink, "sigma": self.sigma, "width": self.width_start,
+                "lr_scale": self.lr_scale}
+
+
+def ink_over_colours(ink_init: dict | None = None, hidden: int = 32, clip=None,
+                     name: str = "ink_over_colours") -> keras.Model:
+    """A generator shaped like a print: :class:`InkOver` (its options in ``ink_init``) on a
+    per-pixel colour map C(x) = clip(x + MLP(x)), two 1×1 layers of ``hidden`` channels whose output
+    starts at zero. The colour map cannot move content, only recolour it; the ink layer draws the
+    outlines. ``clip`` (a function of a tensor) replaces the default clip to [0, 1]."""
+    if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 1:
+        raise ValueError(f"hidden must be an integer >= 1, got {hidden!r}")
+    inputs = keras.Input((None, None, 3), name="image")
+    c = layers.Rescaling(2.0, offset=-1.0)(inputs)
+    for _ in range(2):
+        c = layers.Conv2D(hidden, 1, activation="relu")(c)
+    summed = layers.Add()([inputs, layers.Conv2D(3, 1, kernel_initializer="zeros", name="colour_delta")(c)])
+    colours = clip(summed) if clip is not None else layers.ReLU(max_value=1.0, name="colour_map")(summed)
+    return keras.Model(inputs, InkOver(**(ink_init or {}), name="ink")([inputs, colours]), name=name)
+
+
 def sliced_wasserstein_colours(x, y, n_projections: int = 16, n_samples: int = 1024, seed=None):
     """Sliced Wasserstein distance between the colour distributions of two image batches.
 
@@ -227,7 +321,8 @@ class _Translator(keras.Model):
     def _apply(optimizer, tape, loss, variables):
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         grads = tape.gradient(loss, variables)  # each replica's mean loss counts 1/replicas
-        optimizer.apply_gradients(zip([g / replicas for g in grads], variables))
+        # a variable the loss does not reach (the ink layer without the GAN) keeps its value
+        optimizer.apply_gradients([(g / replicas, v) for g, v in zip(grads, variables) if g is not None])
 
     def translate(self, images, batch_size: int = 32) -> np.ndarray:
         """G on a batch of images (inference), as a numpy array in [0, 1]."""
@@ -289,6 +384,43 @@ ANCHORS = {"absolute": losses_mod.identity_loss,   # mean |x − G(x)|
            "correlation": correlation_anchor}
 
 
+def ink_layers(generator: keras.Model, images) -> dict:
+    """Take an ink generator's output apart, for ``images`` (N×H×W×3): the ink ``mask`` m
+    (N×H×W), the ``colour_map`` C(x), the ``output`` G(x), and the ink layer's trained numbers
+    ``k``, ``t`` and ``ink`` (its RGB colour). What the GAN learnt, in the generator's own terms."""
+    ink = next((l for l in generator.layers if isinstance(l, InkOver)), None)
+    if ink is None:
+        raise ValueError(f"ink_layers needs a generator with an InkOver layer; {generator.name!r} has none")
+    images = np.asarray(images, np.float32)
+    if images.ndim != 4 or images.shape[-1] != 3:
+        raise ValueError(f"images must be N×H×W×3, got shape {images.shape}")
+    colours = keras.Model(generator.input, ink.input[1])
+    return {"mask": ink.mask(images).numpy()[..., 0], "colour_map": translate(colours, images),
+            "output": translate(generator, images), "k": float(ink.k), "t": float(ink.t),
+            "ink": tf.sigmoid(ink.ink).numpy()}
+
+
+def luma_correlation_anchor(x, y):
+    """The correlation anchor on luminance alone: ties light and dark, leaves colours entirely free."""
+    grey = lambda t: tf.reduce_sum(tf.cast(t, tf.float32) * [0.299, 0.587, 0.114], -1, keepdims=True)  # noqa: E731
+    return correlation_anchor(grey(x), grey(y))
+
+
+def colour_map_anchor(generator: keras.Model):
+    """The anchor of the ink generator: :func:`luma_correlation_anchor` between x and the *colour
+    map* C(x) (it ignores G(x), its second argument). C draws no outlines, so this ties the colours'
+    light and dark to the photo's without charging the ink: an anchor on G(x) pays G to stop drawing."""
+    ink = next((l for l in generator.layers if isinstance(l, InkOver)), None)
+    if ink is None:
+        raise ValueError(f"colour_map_anchor needs a generator with an InkOver layer; {generator.name!r} has none")
+    colours = keras.Model(generator.input, ink.input[1])
+
+    def anchor(x, _):
+        return luma_correlation_anchor(x, colours(x, training=True))
+    anchor.colours = colours
+    return anchor
+
+
 class FastTranslator(_Translator):
     """The course's unpaired recipe (one G, one D, no cycle); data ``(a, b)``, unpaired batches.
 
@@ -308,12 +440,13 @@ class FastTranslator(_Translator):
     def compile(self, loss: str = "least_squares", g_learning_rate: float = 1e-3, d_learning_rate: float = 2e-4,
                 adversarial_weight: float = 1.0, colour_weight: float = 10.0, identity_weight: float = 1.0,
                 content_weight: float = 0.5, r1_weight: float = 0.0, augment=None, colour_reference=None,
-                anchor: str = "absolute", negatives: bool = False, **kwargs):
+                anchor: str = "absolute", negatives: bool = False, decay_steps: int | None = None, **kwargs):
         """``negatives``: D also sees the unstyled photos a as fakes, so a G that drifts back towards
         its input is told so (a D trained only on b and G(a) scores photos arbitrarily).
         ``colour_reference``: pixels (any shape ending in 3) of the whole style set; G's colours are
         compared with a sample of them rather than with the current B batch, whose colours depend more
-        on what the few crops show than on the style."""
+        on what the few crops show than on the style. ``anchor="colour_map"``: :func:`colour_map_anchor`
+        of this model's G. ``decay_steps``: both learning rates fall along a cosine to 0 at that step."""
         super().compile(**kwargs)
         self.colour_reference = None
         if colour_reference is not None:
@@ -326,15 +459,24 @@ class FastTranslator(_Translator):
         for label, v in weights.items():
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ValueError(f"{label} must be a finite number >= 0, got {v!r}")
-        if not callable(anchor) and anchor not in ANCHORS:
-            raise ValueError(f"anchor must be one of {sorted(ANCHORS)} or a function (x, y) -> loss, got {anchor!r}")
-        self.anchor = anchor if callable(anchor) else ANCHORS[anchor]
+        if decay_steps is not None and (isinstance(decay_steps, bool) or not isinstance(decay_steps, int)
+                                        or decay_steps < 1):
+            raise ValueError(f"decay_steps must be None or an integer >= 1, got {decay_steps!r}")
+        if anchor == "colour_map":
+            self.anchor = colour_map_anchor(self.generator)
+        elif callable(anchor) or anchor in ANCHORS:
+            self.anchor = anchor if callable(anchor) else ANCHORS[anchor]
+        else:
+            raise ValueError(f"anchor must be one of {sorted(ANCHORS) + ['colour_map']} or a function "
+                             f"(x, y) -> loss, got {anchor!r}")
         self.gan_loss = losses_mod.get_gan_loss(loss)
         self.weights_ = {k: float(v) for k, v in weights.items()}
         self.augment = augment
         self.negatives = bool(negatives)
-        self.g_optimizer = _adam(g_learning_rate, 0.5)
-        self.d_optimizer = _adam(d_learning_rate, 0.5)
+        decay = (lambda lr: lr) if decay_steps is None else \
+            (lambda lr: keras.optimizers.schedules.CosineDecay(lr, decay_steps))
+        self.g_optimizer = _adam(decay(g_learning_rate), 0.5)
+        self.d_optimizer = _adam(decay(d_learning_rate), 0.5)
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         names = ["g_loss", "identity", "content"] + (["colour"] if self.weights_["colour_weight"] else [])
@@ -469,34 +611,44 @@ class CycleGAN(_Translator):
 
 
 # ============================================================ recipes
-def fast_recipe(patch: int = 11, filters: int = 16, depth: int | None = None, adversarial: bool = True,
-                d_filters: int = 32, d_receptive_field: int | None = None, spectral_norm: bool = False,
-                noise: float = 0.05, **compile_options) -> FastTranslator:
+def fast_recipe(patch: int = 11, generator: str = "ink", filters: int = 16, depth: int | None = None,
+                adversarial: bool = True, d_filters: int = 32, d_receptive_field: int | None = None,
+                spectral_norm: bool = True, noise: float = 0.05, ink_init: dict | None = None,
+                decay_steps: int | None = 4000, **compile_options) -> FastTranslator:
     """The course's recipe, compiled. What each choice is for (measured in
     benchmarks/results/unpaired_probe_findings.md):
 
-    * G: :func:`residual_translator` with a receptive field ≥ the style's ``patch``; it starts as
-      the identity. Learning rate 2e-4.
-    * D: a PatchGAN of receptive field 16 px (34 for patches above 16), 32 filters, no spectral
-      norm, learning rate 2e-3, ten times G's: a small or slow D is fooled by small changes of G.
-      It sees flipped/rotated images with Gaussian instance noise σ = ``noise``; LSGAN loss.
-    * Anchors: content anchor(a, G(a)) and identity anchor(b, G(b)), weight 5 each, with the
-      :func:`correlation_anchor`. They stop G collapsing to one patch that fools D everywhere;
-      unlike absolute ones they do not pull at the identity, and unlike squared ones they let G
-      recolour a crop, so the adversarial term can move G towards the style's palette.
+    * G: ``"ink"``, :func:`ink_over_colours`: ink drawn on the photo's edges over a per-pixel colour
+      map, its five ink numbers learning 20× faster (``ink_init`` overrides its start). Or
+      ``"residual"``: :func:`residual_translator` (``filters``, ``depth`` ≥ the style's ``patch``),
+      which starts as the identity; the previous recipe, kept for the ablation.
+    * D: a spectrally normalised PatchGAN of receptive field 16 px (34 for patches above 16), 32
+      filters, learning rate 2e-3, ten times G's 2e-4. It sees flipped/rotated images with
+      Gaussian instance noise σ = ``noise``; LSGAN loss.
+    * Anchor: the content anchor is :func:`colour_map_anchor`, weight 5, no identity anchor. It
+      ties the light and dark of the colour map to the photo's and leaves the ink free. Without it
+      the game recolours whole crops and collapses.
+    * Both learning rates fall along a cosine to 0 at step ``decay_steps`` (None: constant): the
+      game does not settle by itself, so the recipe ends it while G is near its best.
     * No colour loss by default (``colour_weight``, with ``colour_reference`` = the style set's
-      pixels, turns it on): it helped woodblock by itself and harmed toon.
+      pixels, turns it on).
 
     Train on small crops in large batches (16×16 × 32). ``adversarial=False`` gives the no-GAN
     ablation; any ``compile_options`` override the defaults."""
-    depth = depth or max(2, math.ceil((patch - 1) / 2))
-    g = residual_translator(filters=filters, depth=depth)
+    if generator == "ink":
+        g = ink_over_colours({"lr_scale": 20.0, **(ink_init or {})})
+        options = dict(anchor="colour_map", identity_weight=0.0)
+    elif generator == "residual":
+        g = residual_translator(filters=filters, depth=depth or max(2, math.ceil((patch - 1) / 2)))
+        options = dict(anchor="correlation", identity_weight=5.0)
+    else:
+        raise ValueError(f"generator must be 'ink' or 'residual', got {generator!r}")
     d = build_discriminator("patchgan", filters=d_filters,
                             receptive_field=d_receptive_field or (16 if patch <= 16 else 34),
                             norm="none", spectral_norm=spectral_norm)
     model = FastTranslator(g, d)
-    options = dict(augment=colour_preserving_augment(noise), anchor="correlation", content_weight=5.0,
-                   identity_weight=5.0, colour_weight=0.0, g_learning_rate=2e-4, d_learning_rate=2e-3)
+    options.update(augment=colour_preserving_augment(noise), content_weight=5.0, colour_weight=0.0,
+                   g_learning_rate=2e-4, d_learning_rate=2e-3, decay_steps=decay_steps)
     options.update(compile_options)
     if not adversarial:
         options["adversarial_weight"] = 0.0
@@ -633,19 +785,24 @@ def _diff_augment():
     return diff_augment()
 
 
+# fast_recipe's options for the previous recipe: the residual G (identity at the start), its
+# correlation anchors, no spectral norm, constant learning rates. Notebook 06's warm start studies it.
+RESIDUAL_RECIPE = {"generator": "residual", "spectral_norm": False, "decay_steps": None}
+
 ABLATIONS = {
     "recipe": {},
     "no adversarial term": {"adversarial": False},
-    "squared anchors": {"anchor": "squared"},
-    "absolute (L1) anchors": {"anchor": "absolute"},
+    "previous recipe: residual G, correlation anchors": RESIDUAL_RECIPE,
+    "anchor on G(x), not on the colour map": {"anchor": luma_correlation_anchor},
+    "no anchor": {"content_weight": 0.0},
+    "no learning-rate decay": {"decay_steps": None},
+    "ink numbers at G's learning rate": {"ink_init": {"lr_scale": 1.0}},
+    "no spectral norm": {"spectral_norm": False},
     "no instance noise": {"noise": 0.0},
-    "small slow D (16 filters, SN, lr 2e-4)": {"d_filters": 16, "spectral_norm": True, "d_learning_rate": 2e-4},
-    "colour loss, weight 30": {"colour_weight": 30.0},
-    "no identity loss": {"identity_weight": 0.0},
+    "colour loss, weight 10": {"colour_weight": 10.0},
     "D receptive field 34 px": {"d_receptive_field": 34},
     "hinge loss": {"loss": "hinge"},
     "colour-changing DiffAugment": {"augment": "diff_augment"},
-    "G 32 filters": {"filters": 32},
     "crops 32 px × batch 8": {"crop": 32, "batch": 8},
 }
 

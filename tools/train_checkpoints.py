@@ -48,7 +48,8 @@ def load_manifest() -> dict:
     return json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
 
 
-RECIPES = {"fast": "fast_recipe (unpaired)", "oracle": "paired_oracle (L1 on pairs S(x); for reference)",
+RECIPES = {"fast": "fast_recipe (unpaired: ink generator, colour-map anchor, rates decayed to 0 by step 4000)",
+           "oracle": "paired_oracle (L1 on pairs S(x); for reference)",
            "cyclegan": "CycleGAN with the course's residual generators, SN PatchGANs, LSGAN, cycle λ=10, "
                        "no identity loss (unpaired; G and inverse F)"}
 
