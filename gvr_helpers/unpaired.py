@@ -17,8 +17,8 @@ checkpoints/resume, NaN guard):
   second generator F gives the inverse transfer F(G(a)) ≈ a.
 * :class:`PairedTranslator` — the *oracle*: a generator trained with L1 on pairs (x, S(x)).
   Unpaired methods cannot know the pairs; the oracle says how much is learnable at all in the
-  same time. :func:`paired_oracle` uses the residual G, which learns more from pairs than the
-  ink G does, so the course's ratio is measured against the stronger of the two.
+  same time. :func:`paired_oracle` uses the generic residual G, not the course's print-shaped one:
+  given pairs it finds the outlines by itself, and it needs no prior about the style.
 
 Data (:func:`style_data`, :func:`crop_stream`) are in-memory tensors: on a 2-core CPU
 a per-step Python/numpy input pipeline costs as much as a small generator's step.
@@ -792,8 +792,8 @@ RESIDUAL_RECIPE = {"generator": "residual", "spectral_norm": False, "decay_steps
 ABLATIONS = {
     "recipe": {},
     "no adversarial term": {"adversarial": False},
-    "previous recipe: residual G, correlation anchors": RESIDUAL_RECIPE,
-    "anchor on G(x), not on the colour map": {"anchor": luma_correlation_anchor},
+    "previous recipe (residual G)": RESIDUAL_RECIPE,
+    "anchor on G(x)": {"anchor": luma_correlation_anchor},
     "no anchor": {"content_weight": 0.0},
     "no learning-rate decay": {"decay_steps": None},
     "ink numbers at G's learning rate": {"ink_init": {"lr_scale": 1.0}},
