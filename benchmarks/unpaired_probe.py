@@ -18,8 +18,8 @@ D's inputs), d_luminance (D sees grey images only),
 straight_through_clip (G's [0, 1] clip, or the ink generator's colour map's, passes gradients), anchor (a name in unpaired.ANCHORS,
 "luma_correlation", or for the ink generator "colour_map" (luma correlation of x with the colour map of x); default "correlation", the recipe's), mse_anchors (the first findings table's name:
 true = anchor "squared", content and identity losses squared, no pull at the identity; false = "absolute"),
-nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps; with decay_start, held until that step, then linear to 0), g_ema (momentum of an average of G's weights, evaluated at the end),
-negatives (D also sees photos a as fakes), generator ("residual", the recipe's, or "ink_over_colours": ink_over_colours(), an ink layer gated by an edge detector over a per-pixel colour map), ink_init (its starting edge threshold t, sharpness k, ink logit and blur sigma; lr_scale: its numbers learn that many times faster; with "width", a logit, a fifth trained number mixes in the mask dilated by one pixel, for thick lines), edge_promoting (weight of CartoonGAN's edge-promoting loss: D also sees style crops with their edges smoothed, as fakes), split_roles (ink generator: the adversarial term trains only the ink layer, colour_weight·SWD only the colour map), monitor (print signals without ground truth every 500 steps: colour SWD ×1000 of G on training photos against the style set, D's score on them minus on style crops, the luma correlation anchor between photos and G(photos)), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
+nce_weight (PatchNCE in place of the content anchor), decay_steps (cosine decay of both learning rates to 0 over that many steps), g_ema (momentum of an average of G's weights, evaluated at the end),
+negatives (D also sees photos a as fakes), generator ("residual", the previous recipe's, or "ink_over_colours", the course's: ink_over_colours(), an ink layer gated by an edge detector over a per-pixel colour map), ink_init (its starting edge threshold t, sharpness k, ink logit and blur sigma; lr_scale: its numbers learn that many times faster; with "width", a logit, a fifth trained number mixes in the mask dilated by one pixel, for thick lines), edge_promoting (weight of CartoonGAN's edge-promoting loss: D also sees style crops with their edges smoothed, as fakes), split_roles (ink generator: the adversarial term trains only the ink layer, colour_weight·SWD only the colour map), monitor (print signals without ground truth every 500 steps: colour SWD ×1000 of G on training photos against the style set, D's score on them minus on style crops, the luma correlation anchor between photos and G(photos)), init (a .keras translator to start from), n_crops (training crops a domain), crop, batch, seed, save (a .png path: input | ground truth | G(x) for six test tiles).
 The last line is one JSON object: options, test dB, identity dB, steps, curve (dB every 500 steps) and,
 for the ink generator, ink_trace (step, k, t, ink RGB every 500 steps); with monitor, monitor_trace.
 """
@@ -177,20 +177,6 @@ def straight_through(generator: keras.Model) -> keras.Model:
     return keras.Model(generator.input, straight_through_clip(generator.get_layer("clip_0_1").input))
 
 
-class HoldThenLinear(keras.optimizers.schedules.LearningRateSchedule):
-    """CycleGAN's schedule: the rate held until ``start``, then straight down to 0 at ``end``."""
-
-    def __init__(self, rate: float, start: int, end: int):
-        self.rate, self.start, self.end = float(rate), int(start), int(end)
-
-    def __call__(self, step):
-        left = (self.end - tf.cast(step, tf.float32)) / float(self.end - self.start)
-        return self.rate * tf.clip_by_value(left, 0.0, 1.0)
-
-    def get_config(self):
-        return {"rate": self.rate, "start": self.start, "end": self.end}
-
-
 def probe(style: str, seconds: float, opts: dict) -> dict:
     set_seed(int(opts.get("seed", 0)))
     crop, batch = int(opts.get("crop", 16)), int(opts.get("batch", 32))
@@ -237,13 +223,11 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
             model.setup_edges(smooth_edges(data.b), opts["edge_promoting"])
         if opts.get("nce_weight"):
             model.setup_nce(opts["nce_weight"], learning_rate=opts.get("g_learning_rate", 2e-4))
-        if opts.get("decay_steps"):   # both rates decay to 0 at that step: a cosine, or held until decay_start then linear
+        if opts.get("decay_steps"):   # both learning rates decay to 0 along a cosine over that many steps
             for name, lr in (("g_optimizer", opts.get("g_learning_rate", 2e-4)),
                              ("d_optimizer", opts.get("d_learning_rate", 2e-3))):
-                schedule = (HoldThenLinear(lr, int(opts["decay_start"]), int(opts["decay_steps"]))
-                            if opts.get("decay_start") else
-                            keras.optimizers.schedules.CosineDecay(lr, int(opts["decay_steps"])))
-                opt = keras.optimizers.Adam(schedule, beta_1=0.5)
+                opt = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(lr, int(opts["decay_steps"])),
+                                            beta_1=0.5)
                 opt.build((model.generator if name == "g_optimizer" else model.discriminator).trainable_variables)
                 setattr(model, name, opt)
         if opts.get("g_ema"):   # G's weights averaged over steps (Keras' optimizer EMA), swapped in at the end

@@ -384,18 +384,28 @@ ANCHORS = {"absolute": losses_mod.identity_loss,   # mean |x − G(x)|
            "correlation": correlation_anchor}
 
 
+def _ink_layer(generator: keras.Model, caller: str) -> InkOver:
+    ink = next((l for l in generator.layers if isinstance(l, InkOver)), None)
+    if ink is None:
+        raise ValueError(f"{caller} needs a generator with an InkOver layer; {generator.name!r} has none")
+    return ink
+
+
+def _colour_map(generator: keras.Model, caller: str) -> keras.Model:
+    """The ink generator's colour map C as a model of its own (sharing G's weights)."""
+    return keras.Model(generator.input, _ink_layer(generator, caller).input[1])
+
+
 def ink_layers(generator: keras.Model, images) -> dict:
     """Take an ink generator's output apart, for ``images`` (N×H×W×3): the ink ``mask`` m
     (N×H×W), the ``colour_map`` C(x), the ``output`` G(x), and the ink layer's trained numbers
     ``k``, ``t`` and ``ink`` (its RGB colour). What the GAN learnt, in the generator's own terms."""
-    ink = next((l for l in generator.layers if isinstance(l, InkOver)), None)
-    if ink is None:
-        raise ValueError(f"ink_layers needs a generator with an InkOver layer; {generator.name!r} has none")
+    ink = _ink_layer(generator, "ink_layers")
     images = np.asarray(images, np.float32)
     if images.ndim != 4 or images.shape[-1] != 3:
         raise ValueError(f"images must be N×H×W×3, got shape {images.shape}")
-    colours = keras.Model(generator.input, ink.input[1])
-    return {"mask": ink.mask(images).numpy()[..., 0], "colour_map": translate(colours, images),
+    colours = translate(_colour_map(generator, "ink_layers"), images)
+    return {"mask": ink.mask(images).numpy()[..., 0], "colour_map": colours,
             "output": translate(generator, images), "k": float(ink.k), "t": float(ink.t),
             "ink": tf.sigmoid(ink.ink).numpy()}
 
@@ -410,10 +420,7 @@ def colour_map_anchor(generator: keras.Model):
     """The anchor of the ink generator: :func:`luma_correlation_anchor` between x and the *colour
     map* C(x) (it ignores G(x), its second argument). C draws no outlines, so this ties the colours'
     light and dark to the photo's without charging the ink: an anchor on G(x) pays G to stop drawing."""
-    ink = next((l for l in generator.layers if isinstance(l, InkOver)), None)
-    if ink is None:
-        raise ValueError(f"colour_map_anchor needs a generator with an InkOver layer; {generator.name!r} has none")
-    colours = keras.Model(generator.input, ink.input[1])
+    colours = _colour_map(generator, "colour_map_anchor")
 
     def anchor(x, _):
         return luma_correlation_anchor(x, colours(x, training=True))
