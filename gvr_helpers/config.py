@@ -17,6 +17,7 @@ import numpy as np
 PROFILE_ENV = "GVR_PROFILE"
 CACHE_ENV = "GVR_CACHE"
 FIGURES_ENV = "GVR_FIGURES_DIR"
+SEED_ENV = "GVR_SEED"
 
 
 @dataclass(frozen=True)
@@ -53,18 +54,36 @@ def get_profile(name: str | None = None) -> Profile:
     return PROFILES[chosen]
 
 
-def set_seed(seed: int = 0) -> None:
+def seed_offset() -> int:
+    """``$GVR_SEED`` (default 0): added to every seed given to :func:`set_seed`, so one
+    notebook can be re-run with other random weights without editing it
+    (``tools/robustness.py`` does this to check that a claim holds over seeds)."""
+    value = os.environ.get(SEED_ENV, "0").strip() or "0"
+    try:
+        offset = int(value)
+    except ValueError:
+        raise ValueError(f"{SEED_ENV} must be a non-negative integer, got {value!r}") from None
+    if offset < 0:
+        raise ValueError(f"{SEED_ENV} must be a non-negative integer, got {value!r}")
+    return offset
+
+
+def set_seed(seed: int = 0) -> int:
     """Make a CPU run repeat exactly: seed Python, NumPy and Keras, and ask
-    TensorFlow for deterministic kernels (slower on GPU, free on CPU)."""
+    TensorFlow for deterministic kernels (slower on GPU, free on CPU).
+
+    The seed used is ``seed + $GVR_SEED`` (see :func:`seed_offset`); it is returned."""
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     import keras
     import tensorflow as tf
 
-    random.seed(int(seed))
-    np.random.seed(int(seed))
-    keras.utils.set_random_seed(int(seed))
+    used = int(seed) + seed_offset()
+    random.seed(used)
+    np.random.seed(used)
+    keras.utils.set_random_seed(used)
     tf.config.experimental.enable_op_determinism()
+    return used
 
 
 # ---------------------------------------------------------------- paths

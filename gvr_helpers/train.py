@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -337,6 +338,22 @@ def _all_finite(model) -> bool:
     return all(np.all(np.isfinite(keras.ops.convert_to_numpy(v))) for v in model.weights)
 
 
+def save_atomic(model: keras.Model, path) -> Path:
+    """``model.save(path)`` through a temporary ``.keras`` file and a rename, so ``path`` is either the
+    old file or the complete new one. If the save fails, the temporary file is removed and the error
+    names ``path``."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")  # Keras insists on the .keras suffix
+    try:
+        model.save(tmp)
+        os.replace(tmp, path)
+    except Exception as error:
+        raise OSError(f"could not save {path}: {type(error).__name__}: {error}") from error
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 class Checkpoints(keras.callbacks.Callback):
     """Saves the model *and its optimizers' state* at the end of every ``every``-th epoch, and
     restores the latest one so a stopped run resumes from its last finished epoch.
@@ -344,11 +361,15 @@ class Checkpoints(keras.callbacks.Callback):
     Why ``tf.train.Checkpoint`` rather than a ``.keras`` file: resuming needs the optimizers'
     moments and step counters as well as the weights (a ``.keras`` file of a model with two
     optimizers does not hold them), and a checkpoint holds only tensors, no code, so loading one
-    cannot run anything. ``tf.train.CheckpointManager`` writes the data files first and then
-    swaps its small index file atomically: an interrupted save leaves the previous checkpoint
-    in charge. A save is skipped when a weight or a logged loss is not finite, so the last
+    cannot run anything. A save survives being killed at any moment: ``tf.train.CheckpointManager``
+    writes the data and index files first and only then commits them, by replacing its small
+    ``checkpoint`` state file atomically (temporary file + rename). A kill before the commit leaves
+    the previous checkpoint in charge (tests/test_kill_resume.py kills a run in
+    :meth:`on_files_written`); :meth:`restore` falls back to an older checkpoint if the latest one
+    cannot be read. A save is skipped when a weight or a logged loss is not finite, so the last
     checkpoint is always a good one. ``export`` optionally also writes ``<name>.keras`` files
-    (atomically) of sub-models, e.g. the generator, for ``keras.saving.load_model(safe_mode=True)``.
+    (atomically, :func:`save_atomic`) of sub-models, e.g. the generator, for
+    ``keras.saving.load_model(safe_mode=True)``.
 
     Any model works: its ``optimizer``, ``g_optimizer`` and ``d_optimizer`` attributes are saved, plus
     the attributes a model lists in ``checkpoint_extras`` (e.g. a translator's extra optimizers).
@@ -377,16 +398,33 @@ class Checkpoints(keras.callbacks.Callback):
         return self._manager
 
     def restore(self, model) -> int:
-        """Load the latest checkpoint into ``model``; return the number of finished epochs (0 if none)."""
+        """Load the latest readable checkpoint into ``model``; return its number of finished epochs
+        (0 if there is none). An unreadable one (truncated, deleted, corrupt) is skipped with a warning
+        naming it; if none can be read, ``RuntimeError`` says why rather than silently starting over."""
         manager = self.manager(model)
-        if manager.latest_checkpoint is None:
-            return 0
-        manager.checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
-        return int(self.epoch.numpy())
+        failures = []
+        for path in reversed(manager.checkpoints):  # newest first, only committed checkpoints
+            try:
+                manager.checkpoint.restore(path).assert_existing_objects_matched()
+            except Exception as error:  # TF raises OpError, IndexError (truncated data), AssertionError...
+                failures.append(f"{path} ({type(error).__name__}: {(str(error).splitlines() or [''])[0]})")
+                continue
+            if failures:
+                warnings.warn(f"could not read checkpoint {'; '.join(failures)}; resuming from {path} instead",
+                              stacklevel=2)
+            return int(self.epoch.numpy())
+        if failures:
+            raise RuntimeError(f"no checkpoint in {self.directory} can be read ({'; '.join(failures)}); "
+                               "delete the directory to start afresh")
+        return 0
 
     @property
     def latest(self):
         return tf.train.latest_checkpoint(str(self.directory))
+
+    def on_files_written(self, save_path: str) -> None:
+        """Called by TensorFlow once a checkpoint's files are on disk and before it is committed: the
+        moment a kill must not matter. A hook for tests; does nothing here."""
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
@@ -395,13 +433,11 @@ class Checkpoints(keras.callbacks.Callback):
         if not all(math.isfinite(v) for v in logged.values()) or not _all_finite(self.model):
             return  # keep the last good checkpoint
         self.epoch.assign(epoch + 1)
-        self.manager().save(checkpoint_number=epoch + 1)
+        # The manager runs our callback first, then commits (rewrites its state file).
+        options = tf.train.CheckpointOptions(experimental_write_callbacks=[self.on_files_written])
+        self.manager().save(checkpoint_number=epoch + 1, options=options)
         for attr in self.export:
-            sub = getattr(self.model, attr)
-            final = self.directory / f"{attr}.keras"
-            tmp = self.directory / f".{attr}.tmp.keras"
-            sub.save(tmp)
-            os.replace(tmp, final)
+            save_atomic(getattr(self.model, attr), self.directory / f"{attr}.keras")
 
 
 class NaNGuard(keras.callbacks.Callback):

@@ -60,3 +60,18 @@ def test_set_seed_repeats_a_training_step_exactly():
     assert loss_a == loss_b
     for a, b in zip(weights_a, weights_b):
         np.testing.assert_array_equal(a, b)
+
+
+def test_gvr_seed_shifts_every_seed_and_bad_values_are_named(monkeypatch):
+    import keras
+
+    monkeypatch.setenv("GVR_SEED", "3")
+    assert config.set_seed(2) == 5
+    shifted = keras.random.normal((4,)).numpy()
+    monkeypatch.delenv("GVR_SEED")
+    assert config.set_seed(5) == 5
+    np.testing.assert_array_equal(keras.random.normal((4,)).numpy(), shifted)
+    for bad in ("-1", "two"):
+        monkeypatch.setenv("GVR_SEED", bad)
+        with pytest.raises(ValueError, match=f"GVR_SEED.*{bad}"):
+            config.set_seed(0)

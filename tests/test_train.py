@@ -78,6 +78,54 @@ def test_an_interrupted_run_resumes_from_its_last_finished_epoch(tmp_path):
     assert len(again.epochs) == 4 and int(resumed.g_optimizer.iterations.numpy()) == 12
 
 
+@pytest.mark.parametrize("damage", ["garbage index", "truncated data", "deleted index"])
+def test_restore_falls_back_to_the_previous_checkpoint_when_the_latest_cannot_be_read(tmp_path, damage):
+    saved = {}
+
+    class Keep(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            saved[epoch + 1] = weights(self.model)
+
+    train.train_gans(small_gan(), DATA, epochs=3, batch_size=32, steps_per_epoch=2, progress=False,
+                     checkpoint_dir=tmp_path, callbacks=[Keep()])
+    index, data = tmp_path / "ckpt-3.index", tmp_path / "ckpt-3.data-00000-of-00001"
+    if damage == "garbage index":
+        index.write_bytes(b"not a checkpoint" * 8)
+    elif damage == "truncated data":
+        data.write_bytes(data.read_bytes()[:data.stat().st_size // 2])
+    else:
+        index.unlink()
+    resumed = small_gan(seed=99)
+    with pytest.warns(UserWarning, match=r"could not read checkpoint \S*ckpt-3 .*; resuming from \S*ckpt-2 instead"):
+        assert train.Checkpoints(tmp_path).restore(resumed) == 2
+    for a, b in zip(saved[2], weights(resumed)):
+        np.testing.assert_array_equal(a, b)
+    assert int(resumed.g_optimizer.iterations.numpy()) == 4
+    # With no readable checkpoint left, restore says so rather than silently starting over.
+    (tmp_path / "ckpt-2.index").write_bytes(b"")
+    with pytest.raises(RuntimeError, match=r"no checkpoint in \S+ can be read .*ckpt-3.*ckpt-2.*delete the directory"):
+        train.Checkpoints(tmp_path).restore(small_gan())
+
+
+def test_a_failed_export_removes_its_temporary_file_and_names_the_file(tmp_path):
+    gan = small_gan()
+    train.train_gans(gan, DATA, epochs=1, batch_size=32, steps_per_epoch=2, progress=False,
+                     checkpoint_dir=tmp_path, export=["generator"])
+    exported = (tmp_path / "generator.keras").read_bytes()
+
+    def full_disk(path, *args, **kwargs):
+        with open(path, "wb") as f:
+            f.write(b"half a zip")  # the save had begun writing its temporary file
+        raise OSError(28, "No space left on device")
+
+    gan.generator.save = full_disk
+    with pytest.raises(OSError, match=r"could not save \S*generator\.keras: OSError: .*No space left"):
+        train.train_gans(gan, DATA, epochs=2, batch_size=32, steps_per_epoch=2, progress=False,
+                         checkpoint_dir=tmp_path, export=["generator"])
+    assert sorted(p.name for p in tmp_path.iterdir() if "generator" in p.name) == ["generator.keras"]
+    assert (tmp_path / "generator.keras").read_bytes() == exported  # the previous export is intact
+
+
 def test_nan_guard_stops_with_a_clear_message_and_keeps_the_last_good_checkpoint(tmp_path):
     class Poison(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):

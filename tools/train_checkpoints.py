@@ -8,8 +8,9 @@ and the file's SHA-256. tests/test_checkpoints.py reloads every
 file in Keras safe mode, checks the hash and reproduces the PSNR.
 
 A run that is stopped resumes from its last finished block of steps (tf.train checkpoints under
-the cache directory), but only if nothing that defines the run has changed since (the recipe code,
-style, steps, seed); the cache is removed once the file is exported. Files are written atomically.
+the cache directory), but only if nothing that defines the run has changed since (any source file
+of gvr_helpers or this script, the settings, the versions of TensorFlow, Keras and NumPy: see
+:func:`run_fingerprint`); the cache is removed once the file is exported. Files are written atomically.
 
     python tools/train_checkpoints.py                      # full profile, all styles
     python tools/train_checkpoints.py --styles toon --steps 2000
@@ -28,9 +29,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
+import gvr_helpers  # noqa: E402
 from gvr_helpers import train, unpaired  # noqa: E402
-from gvr_helpers.config import DATA_DIR, cache_dir, get_profile, set_seed  # noqa: E402
+from gvr_helpers.config import DATA_DIR, cache_dir, get_profile, seed_offset, set_seed  # noqa: E402
 from gvr_helpers.data import sha256_file  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
@@ -54,12 +58,26 @@ RECIPES = {"fast": "fast_recipe (unpaired: ink generator, colour-map anchor, rat
                        "no identity loss (unpaired; G and inverse F)"}
 
 
-def run_fingerprint(style: str, recipe: str, steps: int, seed: int) -> str:
-    """What defines a training run: its settings and the code of the recipes (this script and
-    gvr_helpers.unpaired). Cached progress from a run with another fingerprint must not be resumed."""
-    digest = hashlib.sha256(json.dumps([style, recipe, steps, seed, CROP, BATCH]).encode())
-    for path in (Path(__file__), Path(unpaired.__file__)):
-        digest.update(path.read_bytes())
+PACKAGE_DIR = Path(gvr_helpers.__file__).resolve().parent
+
+
+def run_fingerprint(style: str, recipe: str, steps: int, seed: int, package_dir=PACKAGE_DIR,
+                    script=Path(__file__)) -> str:
+    """What defines a training run: its settings, the library versions and every source file that
+    can change what it learns (each ``.py`` of ``package_dir``, by relative path and content, and
+    this script). Cached progress from a run with another fingerprint must not be resumed: it
+    would mix two different runs. Tests pass a copy of the package as ``package_dir``."""
+    settings = {"style": style, "recipe": recipe, "steps": steps, "seed": seed, "seed_offset": seed_offset(),
+                "crop": CROP, "batch": BATCH, "block": BLOCK,
+                "tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__}
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    package_dir = Path(package_dir)
+    sources = sorted((p.relative_to(package_dir).as_posix(), p) for p in package_dir.rglob("*.py")
+                     if not any(part.startswith(".") for part in p.relative_to(package_dir).parts))
+    for name, path in sources + [(f"<script>/{Path(script).name}", Path(script))]:
+        content = path.read_bytes()
+        digest.update(f"\0{name}\0{len(content)}\0".encode())  # name and length: no two trees collide
+        digest.update(content)
     return digest.hexdigest()
 
 
@@ -108,15 +126,10 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
         model.fit(stream, epochs=blocks, steps_per_epoch=BLOCK, initial_epoch=start_block, verbose=0,
                   callbacks=[Clock(), train.NaNGuard(ckpt), ckpt, train.TqdmProgress(desc=style)])
     CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
-    final = CHECKPOINT_DIR / f"{style}_{recipe}.keras"
-    tmp = CHECKPOINT_DIR / f".{style}_{recipe}.tmp.keras"
-    model.generator.save(tmp)
-    os.replace(tmp, final)
+    final = train.save_atomic(model.generator, CHECKPOINT_DIR / f"{style}_{recipe}.keras")
     extra = {}
     if recipe == "cyclegan":  # also ship the inverse generator F and how well F(G(x)) recovers x
-        inverse = CHECKPOINT_DIR / f"{style}_{recipe}_inverse.keras"
-        model.inverse.save(tmp)
-        os.replace(tmp, inverse)
+        inverse = train.save_atomic(model.inverse, CHECKPOINT_DIR / f"{style}_{recipe}_inverse.keras")
         recovered = unpaired.reconstruction_psnr(model.generator, model.inverse, test_data.test_x)
         extra = {"inverse_file": inverse.name, "inverse_sha256": sha256(inverse),
                  "reconstruction_psnr": round(recovered, 4)}
