@@ -18,8 +18,14 @@ $(STAMP): requirements.txt pyproject.toml
 	    --display-name "Python (GAN style transfer for VR)" >/dev/null
 	@touch $(STAMP)
 
+# `make lab` opens notebooks/ in JupyterLab. Jupyter refuses to run as root without --allow-root
+# (containers and CI run as root), so it is passed only when `id -u` is 0; USER_ID can be overridden
+# (`make -n lab USER_ID=1000`). LAB_ARGS passes more options, e.g. headless:
+# make lab LAB_ARGS="--no-browser --port=8888 --ServerApp.ip=127.0.0.1"
+USER_ID  := $(shell id -u)
+LAB_ARGS ?=
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(USER_ID)),--allow-root) $(LAB_ARGS) notebooks/
 
 test: install
 	GVR_PROFILE=fast $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
