@@ -13,6 +13,7 @@ import weakref
 
 import numpy as np
 
+from .config import set_seed
 from .data import ImageError, as_image
 
 DEFAULT_TILE = 512
@@ -22,6 +23,18 @@ DEFAULT_ALIGN = 8
 
 # Images are validated by the data module, so every module raises the same ImageError.
 check_image = as_image
+
+
+def _one_image(image, name: str, caller: str) -> np.ndarray:
+    """:func:`check_image`, but a batch N×H×W×3 gets an error that says what to do with it."""
+    try:
+        shape = np.shape(image)
+    except ValueError:  # a ragged list: check_image says what is wrong with it
+        shape = ()
+    if len(shape) == 4:
+        raise ImageError(f"{caller} takes one H×W×3 {name}, got a batch of shape {shape}: pass one image "
+                         f"(e.g. images[0]) or call {caller} on each image in turn")
+    return check_image(image, name)
 
 
 def _run(generator, batch: np.ndarray) -> np.ndarray:
@@ -123,7 +136,7 @@ def apply_generator(generator, image, tile: int | None = DEFAULT_TILE, overlap: 
     sizes and origins are multiples of it; the image is reflect-padded to a multiple
     and cropped back). Memory use is bounded by one tile, not by the image.
     """
-    image = check_image(image)
+    image = _one_image(image, "image", "apply_generator")
     if overlap is None and tile is not None:
         overlap = auto_overlap(generator, tile, align)
     overlap = 0 if overlap is None else overlap
@@ -154,14 +167,14 @@ def apply_generator(generator, image, tile: int | None = DEFAULT_TILE, overlap: 
 def realism_score(discriminator, image) -> float:
     """The discriminator's verdict D(x) = sigmoid(logit), averaged over its patches:
     near 1 = 'looks like the style set', near 0 = 'looks translated'."""
-    image = check_image(image)
+    image = _one_image(image, "image", "realism_score")
     logits = np.asarray(discriminator(image[None], training=False), dtype=np.float64)
     return float(np.mean(1.0 / (1.0 + np.exp(-logits))))
 
 
 def style_transfer(generator, *args, tile: int | None = DEFAULT_TILE, overlap: int | None = None,
                    align: int = DEFAULT_ALIGN, return_score: bool = False):
-    """Apply a trained translator: ``style_transfer(generator, image)``.
+    """Apply a trained translator to one H×W×3 image of any size: ``style_transfer(generator, image)``.
 
     The seed article's form ``style_transfer(generator, discriminator, source_image, target_image)``
     also works. Its roles: the *source* image is an example of the style (the seed's
@@ -180,7 +193,7 @@ def style_transfer(generator, *args, tile: int | None = DEFAULT_TILE, overlap: i
         raise TypeError("use style_transfer(generator, image) or "
                         "style_transfer(generator, discriminator, source_image, target_image); "
                         f"got {1 + len(args)} positional arguments")
-    result = apply_generator(generator, check_image(target_image, "target_image"), tile=tile,
+    result = apply_generator(generator, _one_image(target_image, "target_image", "style_transfer"), tile=tile,
                              overlap=overlap, align=align)
     if not return_score:
         return result
@@ -188,7 +201,7 @@ def style_transfer(generator, *args, tile: int | None = DEFAULT_TILE, overlap: i
         raise ValueError("return_score=True needs a discriminator")
     scores = {"result": realism_score(discriminator, result)}
     if source_image is not None:
-        scores["source"] = realism_score(discriminator, check_image(source_image, "source_image"))
+        scores["source"] = realism_score(discriminator, _one_image(source_image, "source_image", "style_transfer"))
     return result, scores
 
 
@@ -474,8 +487,7 @@ def train_style_critic(style_images, content_images, steps: int = 200, crop: int
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
     if len(style_images) == 0 or len(content_images) == 0:
         raise ValueError("need at least one style image and one content image")
-    keras.utils.set_random_seed(int(seed))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(set_seed(seed))     # $GVR_SEED shifts it (config.seed_offset)
     half = steps * batch_size // 2 + 1
     x = np.concatenate([_random_crops(style_images, half, crop, rng), _random_crops(content_images, half, crop, rng)])
     y = np.concatenate([np.ones(half), np.zeros(half)]).astype(np.float32)[:, None]
@@ -501,7 +513,7 @@ def inverse_transfer(generator, inverse, image, tile: int | None = DEFAULT_TILE,
     """
     from .metrics import psnr
 
-    image = check_image(image)
+    image = _one_image(image, "image", "inverse_transfer")
     stylized = apply_generator(generator, image, tile=tile, overlap=overlap, align=align)
     reconstructed = apply_generator(inverse, stylized, tile=tile, overlap=overlap, align=align)
     return {"stylized": stylized, "reconstructed": reconstructed,

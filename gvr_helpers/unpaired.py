@@ -325,16 +325,48 @@ class _Translator(keras.Model):
         optimizer.apply_gradients([(g / replicas, v) for g, v in zip(grads, variables) if g is not None])
 
     def translate(self, images, batch_size: int = 32) -> np.ndarray:
-        """G on a batch of images (inference), as a numpy array in [0, 1]."""
+        """G on a batch of images, or on one image (inference), as a numpy array in [0, 1]."""
         return translate(self.generator, images, batch_size)
 
 
+def _image_batch(images, caller: str = "translate") -> tuple[np.ndarray, bool]:
+    """``images`` as a float32 N×H×W×3 batch, and whether it was one H×W×3 image; else a
+    ValueError that names ``caller``, the shape given and the shape expected."""
+    expected = f"{caller} expects a batch N×H×W×3 (or one H×W×3 image)"
+    try:
+        x = np.asarray(images)
+    except ValueError:
+        raise ValueError(f"{expected}; got a list of images of different sizes: "
+                         "translate them one by one or crop them to one size") from None
+    if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
+        raise ValueError(f"{expected} of real numbers in [0, 1]; got dtype {x.dtype}")
+    if x.ndim == 2:
+        raise ValueError(f"{expected}; got shape {x.shape}: for one greyscale image use "
+                         "np.repeat(image[..., None], 3, axis=-1)")
+    if x.ndim in (3, 4) and x.shape[-1] != 3:
+        hint = {1: ": repeat the grey channel with np.repeat(images, 3, axis=-1)",
+                4: ": drop the alpha channel with images[..., :3]"}.get(x.shape[-1], "")
+        raise ValueError(f"{expected}; got shape {x.shape}, with {x.shape[-1]} channels instead of 3 (RGB){hint}")
+    if x.ndim not in (3, 4):
+        raise ValueError(f"{expected}; got shape {x.shape}")
+    if x.size == 0:
+        raise ValueError(f"{expected}; got an empty array of shape {x.shape}")
+    x = x.astype(np.float32)
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{caller}: the images contain NaN or inf")
+    return (x[None], True) if x.ndim == 3 else (x, False)
+
+
 def translate(generator, images, batch_size: int = 32) -> np.ndarray:
-    """Run a translator over an N×H×W×3 array in batches (inference), clipped to [0, 1]."""
-    images = np.asarray(images, np.float32)
+    """Run a translator over an N×H×W×3 array in batches (inference), clipped to [0, 1].
+    One H×W×3 image gives one H×W×3 image back."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    images, single = _image_batch(images, "translate")
     out = [keras.ops.convert_to_numpy(generator(images[i:i + batch_size], training=False))
            for i in range(0, len(images), batch_size)]
-    return np.clip(np.concatenate(out), 0, 1)
+    out = np.clip(np.concatenate(out), 0, 1)
+    return out[0] if single else out
 
 
 class PairedTranslator(_Translator):
@@ -592,8 +624,21 @@ class CycleGAN(_Translator):
         self.d_optimizer.build(self.discriminator_b.trainable_variables + self.discriminator_a.trainable_variables)
         self.trackers = {n: keras.metrics.Mean(name=n) for n in ("g_loss", "d_loss", "cycle", "identity")}
 
+    def _check_crop(self, batch):
+        """Before tracing goes further: the history buffers hold crop×crop images, so other sizes cannot train."""
+        expected, shape = self.history_b.image_shape, tuple(batch.shape)
+        if len(shape) == 4 and all(s is None or s == e for s, e in zip(shape[1:], expected)):
+            return
+        h, w = expected[:2]
+        fix = (f"build it with cyclegan_recipe(crop={shape[1]}) or crop the images to {h}"
+               if len(shape) == 4 and shape[1] is not None and shape[1] == shape[2] and shape[3] == 3
+               else f"feed it N×{h}×{w}×3 batches")
+        raise ValueError(f"CycleGAN was built for {h}×{w} crops (crop={h}) but was fed batches of shape {shape}: {fix}")
+
     def train_step(self, data):
         a, b = data
+        self._check_crop(a)
+        self._check_crop(b)
         g_vars = self.generator.trainable_variables + self.inverse.trainable_variables
         d_vars = self.discriminator_b.trainable_variables + self.discriminator_a.trainable_variables
         with tf.GradientTape() as tape:
@@ -618,7 +663,7 @@ class CycleGAN(_Translator):
 
 
 # ============================================================ recipes
-def fast_recipe(patch: int = 11, generator: str = "ink", filters: int = 16, depth: int | None = None,
+def fast_recipe(patch: int = 11, generator: str = "ink", filters: int | None = None, depth: int | None = None,
                 adversarial: bool = True, d_filters: int = 32, d_receptive_field: int | None = None,
                 spectral_norm: bool = True, noise: float = 0.05, ink_init: dict | None = None,
                 decay_steps: int | None = 4000, **compile_options) -> FastTranslator:
@@ -627,8 +672,9 @@ def fast_recipe(patch: int = 11, generator: str = "ink", filters: int = 16, dept
 
     * G: ``"ink"``, :func:`ink_over_colours`: ink drawn on the photo's edges over a per-pixel colour
       map, its five ink numbers learning 20× faster (``ink_init`` overrides its start). Or
-      ``"residual"``: :func:`residual_translator` (``filters``, ``depth`` ≥ the style's ``patch``),
-      which starts as the identity; the previous recipe, kept for the ablation.
+      ``"residual"``: :func:`residual_translator` (``filters``, default 16, ``depth`` ≥ the style's ``patch``),
+      which starts as the identity; the previous recipe, kept for the ablation. An option of the
+      other generator (``filters``/``depth`` with ``"ink"``, ``ink_init`` with ``"residual"``) is an error.
     * D: a spectrally normalised PatchGAN of receptive field 16 px (34 for patches above 16), 32
       filters, learning rate 2e-3, ten times G's 2e-4. It sees flipped/rotated images with
       Gaussian instance noise σ = ``noise``; LSGAN loss.
@@ -642,16 +688,23 @@ def fast_recipe(patch: int = 11, generator: str = "ink", filters: int = 16, dept
 
     Train on small crops in large batches (16×16 × 32). ``adversarial=False`` gives the no-GAN
     ablation; any ``compile_options`` override the defaults."""
+    if generator not in ("ink", "residual"):
+        raise ValueError(f"generator must be 'ink' or 'residual', got {generator!r}")
+    other, unused = ("residual", {"filters": filters, "depth": depth}) if generator == "ink" else \
+        ("ink", {"ink_init": ink_init})
+    for label, value in unused.items():
+        if value is not None:
+            raise ValueError(f"{label} is an option of the {other} generator; generator={generator!r} does not use it")
     if generator == "ink":
         g = ink_over_colours({"lr_scale": 20.0, **(ink_init or {})})
         options = dict(anchor="colour_map", identity_weight=0.0)
-    elif generator == "residual":
-        g = residual_translator(filters=filters, depth=depth or max(2, math.ceil((patch - 1) / 2)))
-        options = dict(anchor="correlation", identity_weight=5.0)
     else:
-        raise ValueError(f"generator must be 'ink' or 'residual', got {generator!r}")
+        g = residual_translator(filters=16 if filters is None else filters,
+                                depth=max(2, math.ceil((patch - 1) / 2)) if depth is None else depth)
+        options = dict(anchor="correlation", identity_weight=5.0)
     d = build_discriminator("patchgan", filters=d_filters,
-                            receptive_field=d_receptive_field or (16 if patch <= 16 else 34),
+                            receptive_field=(16 if patch <= 16 else 34) if d_receptive_field is None
+                            else d_receptive_field,
                             norm="none", spectral_norm=spectral_norm)
     model = FastTranslator(g, d)
     options.update(augment=colour_preserving_augment(noise), content_weight=5.0, colour_weight=0.0,
@@ -712,7 +765,7 @@ def drop_flat_crops(pool, min_std: float = 0.02) -> np.ndarray:
 def paired_oracle(patch: int = 11, filters: int = 16, depth: int | None = None,
                   learning_rate: float = 1e-3) -> PairedTranslator:
     """The oracle: the course's generator trained with paired L1."""
-    depth = depth or max(2, math.ceil((patch - 1) / 2))
+    depth = max(2, math.ceil((patch - 1) / 2)) if depth is None else depth
     model = PairedTranslator(residual_translator(filters=filters, depth=depth))
     model.compile(learning_rate=learning_rate)
     return model
@@ -869,5 +922,6 @@ def reconstruction_psnr(generator, inverse, images) -> float:
     (the batch counterpart of :func:`gvr_helpers.transfer.inverse_transfer`)."""
     from .metrics import psnr
 
+    images, _ = _image_batch(images, "reconstruction_psnr")
     back = translate(inverse, translate(generator, images))
     return float(np.mean([psnr(b, x) for b, x in zip(back, images)]))

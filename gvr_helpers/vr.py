@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from . import metrics
+from .config import set_seed
 from .data import atomic_write
 from .transfer import DEFAULT_ALIGN, DEFAULT_TILE, apply_generator, check_image
 
@@ -402,20 +403,53 @@ def export_skybox(faces: dict, folder, name: str = "skybox") -> Path:
 
 
 def load_skybox(folder) -> dict:
-    """Read a skybox written by :func:`export_skybox` (checks the manifest)."""
+    """Read a skybox written by :func:`export_skybox` (checks the manifest).
+
+    A missing folder or manifest.json is a FileNotFoundError; a manifest that is not JSON, lacks
+    ``order`` or ``files``, lists a face file that is missing or not an image, or whose faces are
+    not ``face_size``×``face_size``, is a ValueError that names the manifest and the problem."""
     from PIL import Image
 
     folder = Path(folder)
     manifest_path = folder / "manifest.json"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no skybox folder {folder} (export_skybox(faces, folder) writes one)")
     if not manifest_path.is_file():
-        raise FileNotFoundError(f"no manifest.json in {folder}")
-    manifest = json.loads(manifest_path.read_text())
-    if manifest.get("order") != list(FACE_ORDER):
-        raise ValueError(f"{manifest_path}: unexpected face order {manifest.get('order')}")
+        raise FileNotFoundError(f"no manifest.json in {folder}: a skybox folder holds the six faces and the "
+                                "manifest.json that export_skybox writes")
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except ValueError as err:  # not UTF-8 text, or not JSON
+        raise ValueError(f"{manifest_path} is not valid JSON ({err})") from None
+    if not isinstance(manifest, dict):
+        raise ValueError(f"{manifest_path} must hold a JSON object, got a {type(manifest).__name__}")
+    for key in ("order", "files"):
+        if key not in manifest:
+            raise ValueError(f"{manifest_path} has no key {key!r} (export_skybox writes it)")
+    if manifest["order"] != list(FACE_ORDER):
+        raise ValueError(f"{manifest_path}: unexpected face order {manifest['order']}; expected {list(FACE_ORDER)}")
+    files = manifest["files"]
+    unnamed = [f for f in FACE_ORDER if not isinstance(files, dict) or not isinstance(files.get(f), str)]
+    if unnamed:
+        raise ValueError(f"{manifest_path}: 'files' must name the file of every face; none for {', '.join(unnamed)}")
+    size = manifest.get("face_size")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+        raise ValueError(f"{manifest_path}: face_size must be a positive integer, got {size!r}")
     faces = {}
     for face in FACE_ORDER:
-        with Image.open(folder / manifest["files"][face]) as im:
-            faces[face] = np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0
+        path = folder / files[face]
+        if not path.is_file():
+            raise ValueError(f"{manifest_path} lists {files[face]!r} for face {face}, but {path} does not exist")
+        try:
+            with Image.open(path) as im:
+                faces[face] = np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0
+        except OSError as err:  # PIL's UnidentifiedImageError is an OSError
+            raise ValueError(f"{manifest_path}: face {face}'s file {path} is not a readable image ({err})") from None
+        side = size if size is not None else faces[FACE_ORDER[0]].shape[0]
+        h, w = faces[face].shape[:2]
+        if (h, w) != (side, side):
+            what = f"face_size {side}" if size is not None else f"the size of face {FACE_ORDER[0]}"
+            raise ValueError(f"{manifest_path}: face {face} ({path.name}) is {h}×{w}, expected {side}×{side} ({what})")
     _check_faces(faces)
     return faces
 
@@ -616,7 +650,7 @@ def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 
         raise ValueError(f"kind must be 'residual', 'unet' or 'resnet', got {kind!r}")
     if style not in styles.STYLES:
         raise ValueError(f"unknown style {style!r}; choose one of {sorted(styles.STYLES)}")
-    keras.utils.set_random_seed(int(seed))
+    used = set_seed(seed)                            # $GVR_SEED shifts it (config.seed_offset)
     if images is None:
         images = [world.panorama(seed=seed + 1, height=256, width=512)]
         images += list(world.landscape_views(seed=seed + 2, n=4, size=128))
@@ -624,7 +658,7 @@ def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 
     if not images or min(min(x.shape[:2]) for x in images) < crop:
         raise ValueError(f"need at least one training image of at least {crop}×{crop} pixels")
     targets = [styles.apply_style(style, x) for x in images]
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(used)
     n = steps * batch_size
     which = rng.integers(0, len(images), n)
     xs, ys = [], []

@@ -109,7 +109,7 @@ def test_correlation_anchor_ignores_a_crops_colours_but_not_its_pattern():
 
 def test_colour_loss_is_optional_and_falls_when_on(toon):
     keras.utils.set_random_seed(0)
-    model = unpaired.fast_recipe(patch=5, filters=8, adversarial=False, colour_weight=30.0, g_learning_rate=2e-3,
+    model = unpaired.fast_recipe(patch=5, adversarial=False, colour_weight=30.0, g_learning_rate=2e-3,
                                  colour_reference=toon.b)
     hist = train.LossHistory()
     model.fit(unpaired.crop_stream(toon.a, toon.b, 8), epochs=4, steps_per_epoch=15, verbose=0, callbacks=[hist])
@@ -161,10 +161,10 @@ def test_image_history_returns_old_images_only_after_it_has_some():
 
 def test_resume_and_nan_guard_with_the_shared_callbacks(toon, tmp_path):
     keras.utils.set_random_seed(0)
-    model = unpaired.fast_recipe(patch=5, filters=8)
+    model = unpaired.fast_recipe(patch=5)
     ckpt = train.Checkpoints(tmp_path / "ck", export=("generator",))
     model.fit(unpaired.crop_stream(toon.a, toon.b, 4), epochs=2, steps_per_epoch=3, verbose=0, callbacks=[ckpt])
-    resumed = unpaired.fast_recipe(patch=5, filters=8)
+    resumed = unpaired.fast_recipe(patch=5)
     assert train.Checkpoints(tmp_path / "ck").restore(resumed) == 2
     for u, v in zip(model.generator.weights, resumed.generator.weights):
         np.testing.assert_array_equal(np.asarray(u), np.asarray(v))
