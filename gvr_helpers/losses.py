@@ -88,7 +88,7 @@ def cycle_loss(original, reconstructed):
 
 
 def identity_loss(image, mapped):
-    """L1 identity: mean |y - G(y)| for a *target-domain* image y, so G leaves the style's colours alone."""
+    """L1 identity: mean |y - G(y)| for an image y of the style set, so G leaves the style's colours alone."""
     return _mean(tf.abs(tf.cast(image, tf.float32) - tf.cast(mapped, tf.float32)))
 
 

@@ -59,7 +59,7 @@ def image_grid(images, titles=None, ncols=None, size=2.4, name=None, suptitle=No
 
 # ------------------------------------------------------------ 00 overview
 PIPELINE_STEPS = (
-    ("1  Prepare", "source set A (content)\ntarget set B (style)"),
+    ("1  Prepare", "content images\nand a style set"),
     ("2  Train", "G vs D\nmin_G max_D V(D, G)"),
     ("3  Transfer", "y = G(x)\nfor a new image x"),
     ("4  Fuse & tune", "mix y with x:\nstrength, detail, colour"),
@@ -92,7 +92,7 @@ def pipeline_diagram(name="00_pipeline"):
 import numpy as np  # noqa: E402  (kept in this section so merges stay trivial)
 
 def data_content(images, titles, name="00_data_content"):
-    """The bundled content photos: the source set A of the course."""
+    """The bundled content photos: the content images of the course."""
     return image_grid(images, titles=titles, ncols=min(4, len(images)), size=2.2, name=name,
                       suptitle="Content photos shipped with scikit-image and matplotlib")
 
@@ -108,7 +108,7 @@ def data_styles(images, styled, name="00_data_styles"):
         cells += [x] + [styled[n][i] for n in names]
         titles += ["content x" if i == 0 else ""] + [f"{n}(x)" if i == 0 else "" for n in names]
     return image_grid(cells, titles=titles, ncols=1 + len(names), size=1.9, name=name,
-                      suptitle="Target styles made by algorithms: every stylized image has a ground truth")
+                      suptitle="Styles made by algorithms: every stylized image has a ground truth")
 
 
 def data_panorama(pano, name="00_data_panorama"):

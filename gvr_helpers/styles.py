@@ -140,7 +140,7 @@ def ink_wash(image):
 
 @dataclass(frozen=True)
 class Style:
-    """A target style: its function, its patch size and what it looks like.
+    """An algorithmic style: its function, its patch size and what it looks like.
 
     ``patch``: the output at a pixel is decided (to within 1/255) by the
     ``patch``×``patch`` window around it (tests/test_styles.py checks it), so a
@@ -181,7 +181,8 @@ def identity_psnr(name: str, images) -> float:
 # ------------------------------------------------------------------ unpaired data
 @dataclass(frozen=True)
 class UnpairedSplit:
-    """Domain A (content), domain B (styled *other* images), and held-out pairs for scoring."""
+    """Content images (``domain_a``), a style set made of *other* images (``domain_b``), and held-out
+    pairs for scoring. (The fields keep CycleGAN's names A and B.)"""
 
     domain_a: np.ndarray
     domain_b: np.ndarray

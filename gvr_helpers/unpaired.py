@@ -46,8 +46,8 @@ class StyleData:
     only the oracle may see, and held-out test tiles with their ground truth S(x)."""
 
     style: str
-    a: np.ndarray          # N×c×c×3 photo crops (domain A)
-    b: np.ndarray          # N×c×c×3 styled crops from regions disjoint from A's (domain B)
+    a: np.ndarray          # N×c×c×3 crops of content photos (CycleGAN's domain A)
+    b: np.ndarray          # N×c×c×3 crops of the style set, from regions disjoint from a's (domain B)
     a_styled: np.ndarray   # S(a): the pairs, for the paired oracle only
     test_x: np.ndarray     # test tiles from the bottom of every image, never trained on
     test_y: np.ndarray     # S(test_x), the ground truth
