@@ -21,7 +21,9 @@ Only native Keras 3 layers plus two small layers written here (``Pad2D`` and
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import keras
 from keras import layers, ops
@@ -489,6 +491,134 @@ def _propagate_rf(layer, states):
     if isinstance(inner, layers.UpSampling2D):
         return rf, tuple(j / s for j, s in zip(jump, inner.size))
     return rf, jump
+
+
+class UnknownGeometry(ValueError):
+    """The receptive field of a generator cannot be read from its layers (a Lambda, a custom layer, a callable)."""
+
+
+class Geometry(NamedTuple):
+    """What a seam-free method must know of an image translator (``vr.circular_pad`` pads by it)."""
+
+    rf: int                 # receptive field, px (the larger of its height and width)
+    stride: int             # total stride
+    wraps: str | None       # None if every border the network sees wraps around the width, else why not
+
+    @property
+    def radius(self) -> int:
+        return self.rf // 2 + 1
+
+
+def _kernel_width(layer):
+    kernel = getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None)
+    if kernel is None:
+        return 1
+    dilation = getattr(layer, "dilation_rate", None) or (1,) * len(kernel)
+    return dilation[-1] * (kernel[-1] - 1) + 1
+
+
+def _walk(model, where: str):
+    """(rf per axis, output jump per axis, largest jump, why it does not wrap or None) of ``model``'s
+    graph, with the receptive-field arithmetic of :func:`gvr_helpers.models.describe`, plus the
+    layers describe does not look into (nested models, layers that state a ``receptive_field_px``)."""
+    L = layers
+    pointwise = (L.Rescaling, L.Activation, L.ReLU, L.LeakyReLU, L.PReLU, L.ELU, L.Softmax, L.Add, L.Subtract,
+                 L.Multiply, L.Average, L.Maximum, L.Minimum, L.Concatenate, L.Dropout, L.SpatialDropout2D,
+                 L.GaussianNoise, L.GaussianDropout, L.Identity, L.BatchNormalization, L.GroupNormalization,
+                 L.LayerNormalization, L.Dense, SizeCheck, Pad2D, L.ZeroPadding2D, L.Cropping2D)
+    spatial = (L.Conv2D, L.DepthwiseConv2D, L.SeparableConv2D, L.Conv2DTranspose, L.MaxPooling2D,
+               L.AveragePooling2D, L.UpSampling2D)
+    whole = (L.Flatten, L.GlobalAveragePooling2D, L.GlobalMaxPooling2D)
+    graph = getattr(model, "_functional", None) or model  # a built Sequential runs through a Functional
+    by_depth = getattr(graph, "_nodes_by_depth", None)
+    if by_depth is None or not graph.inputs:
+        raise UnknownGeometry(f"{where} has no graph of layers to follow")
+    start = ((1, 1), (1, 1))
+    states = {id(t): start for t in graph.inputs}
+    largest, wraps = 1.0, None
+    # node by node, as Keras runs the graph: a layer called twice has two nodes
+    nodes = [n for depth in sorted(by_depth, reverse=True) for n in by_depth[depth]
+             if n.operation is not None and not n.is_input]
+    for node in nodes:
+        layer, ins, outs = node.operation, list(node.input_tensors), list(node.outputs)
+        if any(id(t) not in states for t in ins):
+            raise UnknownGeometry(f"{where}: cannot follow layer {layer.name!r} through the graph")
+        found = [states[id(t)] for t in ins] or [start]
+        rf = tuple(max(s[0][a] for s in found) for a in range(2))
+        jump = tuple(max(s[1][a] for s in found) for a in range(2))
+        inner = _inner(layer)
+        if hasattr(inner, "receptive_field_px"):  # a layer that states its own reach (unpaired.InkOver)
+            k = int(inner.receptive_field_px)
+            state = (tuple(r + (k - 1) * j for r, j in zip(rf, jump)), jump)
+            wraps = wraps or f"layer {layer.name!r} ({type(inner).__name__}) pads by reflection"
+        elif isinstance(inner, keras.Model):
+            n_rf, n_jump, n_largest, n_wraps = _walk(inner, f"{where} > {inner.name}")
+            state = (tuple(r + (nr - 1) * j for r, nr, j in zip(rf, n_rf, jump)),
+                     tuple(j * nj for j, nj in zip(jump, n_jump)))
+            largest = max(largest, max(jump) * n_largest)
+            wraps = wraps or n_wraps
+        elif isinstance(inner, pointwise + spatial + whole):
+            state = _propagate_rf(layer, found)
+            if isinstance(inner, L.UpSampling2D) and inner.interpolation != "nearest":
+                state = (tuple(r + j for r, j in zip(state[0], jump)), state[1])  # two coarse pixels per output
+            if any(math.isinf(r) for r in state[0]):
+                raise ValueError(f"{where}: layer {layer.name!r} ({type(inner).__name__}) makes every output depend "
+                                 "on the whole image; a seam-free method needs a fully convolutional translator")
+            if wraps is None:
+                if isinstance(inner, Pad2D) and inner.mode != "circular" and any(inner.padding[1]):
+                    wraps = f"layer {layer.name!r} pads with mode {inner.mode!r}"
+                elif isinstance(inner, L.ZeroPadding2D) and any(inner.padding[1]):
+                    wraps = f"layer {layer.name!r} pads with zeros"
+                elif getattr(inner, "padding", None) in ("same", "causal") and _kernel_width(inner) > 1:
+                    wraps = f"layer {layer.name!r} pads with zeros (padding={inner.padding!r})"
+        else:
+            raise UnknownGeometry(f"{where}: cannot tell the receptive field of layer {layer.name!r} "
+                                   f"({type(inner).__name__})")
+        largest = max(largest, *state[1])
+        for t in outs:
+            states[id(t)] = state
+    if len(graph.outputs) != 1 or id(graph.outputs[0]) not in states:
+        raise UnknownGeometry(f"{where}: cannot follow the graph to its output")
+    out = states[id(graph.outputs[0])]
+    return out[0], out[1], largest, wraps
+
+
+def translator_geometry(generator) -> Geometry:
+    """Receptive field, total stride and wrap-around of a Keras image translator (cached per model).
+    Raises UnknownGeometry when they cannot be read, ValueError when it is no image translator."""
+    try:
+        cached = _GEOMETRY_CACHE.get(generator)
+    except TypeError:
+        cached = None
+    if cached is not None:
+        return cached
+    if not isinstance(generator, keras.Model):
+        raise UnknownGeometry(f"the generator is a {type(generator).__name__}, not a Keras model")
+    name = f"generator {generator.name!r}"
+    try:
+        inputs, outputs = generator.inputs, generator.outputs
+    except (AttributeError, ValueError):
+        inputs = outputs = None
+    if not inputs or not outputs:
+        raise UnknownGeometry(f"{name} has no input yet (build it on keras.Input((None, None, 3)))")
+    if len(inputs) != 1 or len(outputs) != 1 or len(inputs[0].shape) != 4 or len(outputs[0].shape) != 4:
+        shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
+        raise ValueError(f"{name} takes {shapes}: a seam-free method needs an image-to-image translator "
+                         "(one B×H×W×C image in, one out), e.g. build_generator('resnet') or 'unet', "
+                         "unpaired.residual_translator")
+    rf, jump, largest, wraps = _walk(generator, name)
+    if any(abs(j - 1) > 1e-9 for j in jump):
+        raise ValueError(f"{name} changes the image size (output grid {jump[0]:g}× the input's): a seam-free "
+                         "method needs an image-to-image translator that keeps the size")
+    result = Geometry(int(math.ceil(max(rf))), max(int(round(largest)), total_stride(generator)), wraps)
+    try:
+        _GEOMETRY_CACHE[generator] = result
+    except TypeError:
+        pass
+    return result
+
+
+_GEOMETRY_CACHE = weakref.WeakKeyDictionary()
 
 
 def describe(model: keras.Model, size: int | tuple[int, int] = 256) -> ModelDescription:

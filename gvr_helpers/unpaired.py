@@ -195,6 +195,12 @@ class InkOver(layers.Layer):
         self.start, self.sigma, self.lr_scale = (float(k), float(t), float(ink)), float(sigma), float(lr_scale)
         self.width_start = None if width is None else float(width)
 
+    @property
+    def receptive_field_px(self) -> int:
+        """How far the layer reaches, for seam-free padding (models.translator_geometry): the blur's
+        2r+1 taps, the Sobel's 3, and the 3×3 max-pool that widens the ink when ``width`` is set."""
+        return 2 * max(1, int(3 * self.sigma + 0.5)) + 3 + (2 if self.width_start is not None else 0)
+
     def _number(self, name, value, shape=()):
         return self.add_weight(shape=shape, initializer=keras.initializers.Constant(value / self.lr_scale),
                                name=name)

@@ -323,3 +323,131 @@ def test_stand_in_translator_kinds():
         vr.stand_in_translator(kind="vgg")
     with pytest.raises(ValueError, match="style"):
         vr.stand_in_translator("cubism")
+
+
+# ------------------------------------------------------------ correct by default (issue 17, point 3)
+def lively(model, seed=0):
+    """He-normal kernels: at the builders' N(0, 0.02) init a deep network's output barely depends
+    on its input, so no padding could make a difference there."""
+    rng = np.random.default_rng(seed)
+    model.set_weights([rng.normal(0, np.sqrt(2 / np.prod(v.shape[:-1])), v.shape).astype(np.float32)
+                       if v.ndim == 4 else v for v in model.get_weights()])
+    return model
+
+
+def course_translator(kind):
+    from gvr_helpers import models
+
+    keras.utils.set_random_seed(0)
+    return lively(models.build_generator(kind, filters=4, norm="none"))
+
+
+def old_default_circular(generator, x, pad=32):
+    """What stylize_panorama(method="circular") did before issue 17: 32 columns, whatever the generator."""
+    w = x.shape[1]
+    wrapped = np.concatenate([x[:, w - pad:], x, x[:, :pad]], axis=1)
+    return vr.apply_generator(generator, wrapped)[:, pad:pad + w]
+
+
+@pytest.mark.parametrize("kind", ["resnet", "unet"])
+def test_default_circular_pad_is_yaw_equivariant_for_the_course_generators(kind):
+    from gvr_helpers import models
+
+    g = course_translator(kind)
+    info = models.describe(g, size=64)
+    assert info.receptive_field > 64  # wider than the old default pad of 32 columns covers
+    assert vr.circular_pad(g) == 64
+    pano = smooth_panorama(64)  # 64×128
+    run = lambda x: vr.stylize_panorama(g, x)  # noqa: E731  (all defaults)
+    old = lambda x: old_default_circular(g, x)  # noqa: E731
+    for k in (16, 32, 48):  # multiples of align (8) and of the total stride (4 or 8)
+        assert metrics.yaw_equivariance_mse(run, pano, k) <= 1e-6, k
+    assert max(metrics.yaw_equivariance_mse(old, pano, k) for k in (16, 32, 48)) > 1e-6
+    # the model-level wrap gives the same panorama, and pad=0 is accepted for it
+    wrapped = vr.with_padding(g, "circular")
+    assert np.max(np.abs(vr.stylize_panorama(wrapped, pano, pad=0) - run(pano))) < 1e-5
+
+
+def test_too_small_or_misaligned_circular_pads_are_refused_with_the_needed_value():
+    g = course_translator("resnet")
+    pano = smooth_panorama(32)
+    with pytest.raises(ValueError, match=r"pad=32 is smaller .* needs pad >= 64 \(vr\.circular_pad\(generator\)\)"):
+        vr.stylize_panorama(g, pano, method="circular", pad=32)
+    with pytest.raises(ValueError, match=r"needs pad >= 64 \(vr\.circular_pad\(generator, align=2\)\)"):
+        vr.stylize_panorama(g, pano, pad=8, align=2)
+    with pytest.raises(ValueError, match="total stride"):  # above the radius (61), a multiple of align, not of 4
+        vr.stylize_panorama(g, pano, pad=62, align=2)
+    with pytest.raises(ValueError, match=r"pad=0 relies on the generator wrapping .* mode 'reflect'"):
+        vr.stylize_panorama(g, pano, pad=0)
+    with pytest.raises(ValueError, match="integer"):
+        vr.stylize_panorama(g, pano, pad=-8)
+    assert vr.stylize_panorama(g, pano, pad=72).shape == pano.shape  # more than needed is fine
+
+
+def test_default_pad_may_exceed_the_width():
+    g = course_translator("resnet")
+    pano = smooth_panorama(16)  # 16×32: circular_pad (64) wraps the panorama twice over
+    run = lambda x: vr.stylize_panorama(g, x, tile=None)  # noqa: E731
+    assert metrics.yaw_equivariance_mse(run, pano, 8) <= 1e-6
+    reference = vr.apply_generator(g, np.concatenate([pano] * 5, axis=1), tile=None)[:, 64:96]
+    assert np.max(np.abs(run(pano) - reference)) < 1e-5
+
+
+def test_circular_pad_reads_every_generator_the_course_builds():
+    from gvr_helpers import models, unpaired
+
+    keras.utils.set_random_seed(0)
+    for kind in ("resnet", "unet"):
+        g = models.build_generator(kind, filters=4)
+        info = models.describe(g, size=64)
+        step = np.lcm(8, info.total_stride)
+        assert vr.circular_pad(g) == -(-(info.receptive_field // 2 + 1) // step) * step
+    assert vr.circular_pad(unpaired.residual_translator(depth=5)) == 8  # receptive field 11
+    # describe sees InkOver as one pixel; its blur (σ=3: 19 taps), Sobel and dilation reach 23 px
+    ink = unpaired.ink_over_colours({"sigma": 3.0, "width": 0.0})
+    assert models.describe(ink, size=64).receptive_field == 1 and vr.circular_pad(ink) == 16
+    stack = keras.Sequential([keras.Input((None, None, 3)), layers.Conv2D(4, 9, padding="same"),
+                              layers.Conv2D(3, 9, strides=2, padding="same"), layers.UpSampling2D(2)])
+    assert vr.circular_pad(stack) == 16 and vr.circular_pad(stack, align=1) == 10  # rf 17 → radius 9, stride 2
+    inputs = keras.Input((None, None, 3))
+    nested = keras.Model(inputs, stack(stack(inputs)))
+    assert vr.circular_pad(nested, align=1) == 18  # rf 33
+    for kind in ("mlp", "dcgan"):  # noise in, not an image translator: no pad makes them seam-free
+        with pytest.raises(ValueError, match="image-to-image"):
+            vr.circular_pad(models.build_generator(kind))
+    odd = keras.Model(inputs, layers.Lambda(lambda t: t[:, :, ::-1])(inputs))
+    for generator in (odd, lambda b: b):  # a layer of unknown reach, a plain callable: no guessing
+        with pytest.raises(ValueError, match="cannot read the receptive field.*pass pad= explicitly"):
+            vr.stylize_panorama(generator, smooth_panorama(16))
+        assert vr.stylize_panorama(generator, smooth_panorama(16), pad=8, tile=None).shape == (16, 32, 3)
+
+
+def test_cubemap_face_pad_defaults_to_the_receptive_field_radius(monkeypatch):
+    g = course_translator("resnet")  # receptive field 121: radius 61
+    assert vr.cubemap_pad(g, 32) == 64 and vr.cubemap_pad(g, 1024) == 128  # ≥ the radius, ≥ size/8
+    used = []
+    original = vr._stylized_faces
+    monkeypatch.setattr(vr, "_stylized_faces", lambda gen, pano, size, pad, **run: (
+        used.append((size, pad)), original(gen, pano, size, pad, **run))[1])
+    pano = smooth_panorama(32)
+    faces = vr.stylize_cubemap(g, pano, 32)
+    assert faces["px"].shape == (32, 32, 3)
+    assert vr.stylize_panorama(g, pano, method="cubemap").shape == pano.shape
+    assert used == [(32, 64), (16, 64)]  # the face pad may exceed the face size
+    with pytest.raises(ValueError, match=r"pad=16 is smaller .* needs pad >= 61"):
+        vr.stylize_cubemap(g, pano, 32, pad=16)
+    with pytest.raises(ValueError, match=r"face_pad=8 is smaller .* needs face_pad >= 61"):
+        vr.stylize_panorama(g, pano, method="cubemap", face_pad=8)
+    with pytest.raises(ValueError, match="integer"):
+        vr.stylize_cubemap(g, pano, 32, pad=-1)
+
+
+def test_blend_faces_checks_its_faces_and_takes_any_pad():
+    pano = smooth_panorama(64, sigma=4)
+    d = vr.equirect_directions(64, 128)
+    with pytest.raises(ValueError, match=r"needs 44×44×3 faces"):
+        vr.blend_faces(vr.render_faces(pano, 32), 32, 6, d)
+    with pytest.raises(ValueError, match="face pad must be an integer >= 0"):
+        vr.blend_faces(vr.render_faces(pano, 32), 32, -1, d)
+    wide = vr.blend_faces(vr.render_faces(pano, 32, pad=48), 32, 48, d)  # pad > size is valid geometry
+    assert np.mean(np.abs(wide - pano)) < 0.02
