@@ -75,6 +75,16 @@ def test_summary_then_further_reading_with_references(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_at_least_two_checked_exercises(path):
+    """A teacher can assign every notebook: at least two exercises that nbgrader grades and that a
+    ``gvr_helpers.exercises`` check verifies."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    graded = [c for c in nb["cells"] if c["cell_type"] == "code" and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+              and "exercises.check_" in (c["source"] if isinstance(c["source"], str) else "".join(c["source"]))]
+    assert len(graded) >= 2, f"{path.name}: {len(graded)} graded exercise cells that call exercises.check_*"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_notebook_links_the_glossary(path):
     text = "\n".join(t for _, t in markdown(path))
     assert GLOSSARY_LINK in text, f"{path.name}: its markdown must link to {GLOSSARY_LINK}"
