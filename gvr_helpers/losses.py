@@ -120,3 +120,52 @@ def get_gan_loss(name: str) -> GANLoss:
         known = sorted(set(GAN_LOSSES) | set(ALIASES))
         raise ValueError(f"unknown GAN loss {name!r}; choose one of: {', '.join(known)}")
     return GAN_LOSSES[key]
+
+
+# ------------------------------------------------------------ distribution losses (no pairs needed)
+def patch_sliced_wasserstein(x, y, patch: int = 5, n_projections: int = 64, scales=(1, 2)):
+    """Sliced Wasserstein distance between the ``patch``×``patch`` patch distributions of two
+    batches, summed over ``scales`` (1 = full resolution, 2 = average-pooled by 2, …).
+
+    A style is a distribution of small patches (Heitz et al. 2021; Elnekave & Weiss 2022): its
+    colours, how flat its regions are, what its lines and strokes look like. Each step draws
+    ``n_projections`` random unit directions in patch space; projecting every patch on them is
+    one VALID convolution (cheap, with a cheap gradient); the 1-D optimal transport cost of each
+    projection is the mean squared gap between the sorted values of x and y. No pairs: x and y
+    may show different content, and are compared only as bags of patches.
+    """
+    total = 0.0
+    for s in scales:
+        xs, ys = tf.cast(x, tf.float32), tf.cast(y, tf.float32)
+        if s > 1:
+            xs, ys = tf.nn.avg_pool2d(xs, s, s, "VALID"), tf.nn.avg_pool2d(ys, s, s, "VALID")
+        channels = xs.shape[-1]
+        d = tf.random.normal([patch, patch, channels, n_projections])
+        d = d / tf.norm(tf.reshape(d, [-1, n_projections]), axis=0)
+        px = tf.reshape(tf.nn.conv2d(xs, d, 1, "VALID"), [-1, n_projections])
+        py = tf.reshape(tf.nn.conv2d(ys, d, 1, "VALID"), [-1, n_projections])
+        n = tf.minimum(tf.shape(px)[0], tf.shape(py)[0])  # batches of unequal size: compare as many
+        total += _mean(tf.square(tf.sort(px[:n], axis=0) - tf.sort(py[:n], axis=0)))
+    return total
+
+
+def luminance(x):
+    """Rec. 601 luma of an N×H×W×3 batch, N×H×W×1."""
+    return tf.reduce_sum(tf.cast(x, tf.float32) * [0.299, 0.587, 0.114], -1, keepdims=True)
+
+
+def structure_anchor(x, y, pool: int = 4, eps: float = 0.05):
+    """How far G(x) = ``y`` strays from the *layout* of the content ``x``: the mean squared gap
+    between their luminances average-pooled by ``pool`` and standardised per image (about
+    2·(1 − correlation)). Pooling leaves fine structure (lines, strokes, blocks) to the style, and
+    standardising leaves each crop's brightness and contrast free; what it keeps is where the
+    light and dark regions of the content are, so the style is laid on *this* image."""
+    lx, ly = luminance(x), luminance(y)
+    if pool > 1:
+        lx, ly = tf.nn.avg_pool2d(lx, pool, pool, "VALID"), tf.nn.avg_pool2d(ly, pool, pool, "VALID")
+
+    def standardised(t):
+        mean, var = tf.nn.moments(t, axes=[1, 2], keepdims=True)
+        return (t - mean) / (tf.sqrt(var) + eps)
+
+    return _mean(tf.square(standardised(lx) - standardised(ly)))

@@ -160,6 +160,55 @@ def residual_translator(filters: int = 16, depth: int = 5, kernel: int = 3, poin
     return keras.Model(inputs, out, name=name)
 
 
+def style_translator(filters: int = 16, depth: int = 8, low: int = 4, low_filters: int = 32,
+                     name: str = "style_translator") -> keras.Model:
+    """The course's generic translator, for a style nobody has analysed: output = clip(x + Δ(x), 0, 1).
+
+    Two branches see the image. A full-resolution branch of ``depth`` 3×3 convolutions
+    (``filters`` channels; receptive field 1 + 2·depth px) can draw lines, flatten regions and
+    shift colours. A low-resolution branch sees the image average-pooled by ``low`` and runs three
+    3×3 convolutions of ``low_filters`` channels there (16× cheaper a pixel at ``low`` = 4), then
+    repeats its answer over each ``low``×``low`` block: it carries a wider context (strokes,
+    regional colour) and can paint blocks aligned to the image grid. A per-pixel head of two 1×1
+    convolutions mixes both and ends in a zero-initialised 1×1 convolution, so training starts
+    at the identity (a translator that does no harm). ``low=0`` leaves the low branch out.
+
+    Only core Keras layers, so a saved translator loads with ``keras.saving.load_model(path)`` in
+    any Python, safe mode on, without importing this package. Its total stride is ``low``:
+    :func:`translate` pads images to a multiple of it.
+    """
+    for label, v, least in (("filters", filters, 1), ("depth", depth, 1), ("low", low, 0),
+                            ("low_filters", low_filters, 1)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < least:
+            raise ValueError(f"{label} must be an integer >= {least}, got {v!r}")
+    inputs = keras.Input((None, None, 3), name="image")
+    x0 = layers.Rescaling(2.0, offset=-1.0)(inputs)
+    x = x0
+    for i in range(depth):
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"full_{i}")(x)
+    features = [x]
+    if low > 1:
+        y = layers.AveragePooling2D(low, name="pool")(x0)
+        for i in range(3):
+            y = layers.Conv2D(low_filters, 3, padding="same", activation="relu", name=f"low_{i}")(y)
+        features.append(layers.UpSampling2D(low, interpolation="nearest", name="repeat")(y))
+    x = layers.Concatenate(name="mix")(features) if len(features) > 1 else x
+    for i in range(2):
+        x = layers.Conv2D(2 * filters, 1, activation="relu", name=f"head_{i}")(x)
+    delta = layers.Conv2D(3, 1, kernel_initializer="zeros", name="delta")(x)
+    out = layers.ReLU(max_value=1.0, name="clip_0_1")(layers.Add(name="residual")([inputs, delta]))
+    return keras.Model(inputs, out, name=name)
+
+
+def _grid(generator) -> int:
+    """The size multiple a translator needs (its pooling factors), 1 if it has none."""
+    m = 1
+    for layer in generator.layers:
+        if isinstance(layer, layers.AveragePooling2D):
+            m *= int(layer.pool_size[0])
+    return m
+
+
 def gaussian_blur(x, sigma: float):
     """Separable Gaussian blur of an N×H×W×C batch, mirror padding, truncated at 3σ like
     scipy.ndimage.gaussian_filter(mode="mirror", truncate=3). Written here: core TF has no blur
@@ -369,9 +418,13 @@ def translate(generator, images, batch_size: int = 32) -> np.ndarray:
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     images, single = _image_batch(images, "translate")
+    h, w = images.shape[1:3]
+    grid = _grid(generator) if isinstance(generator, keras.Model) else 1
+    if h % grid or w % grid:   # a pooling translator needs sizes it divides: pad by reflection, crop back
+        images = np.pad(images, ((0, 0), (0, -h % grid), (0, -w % grid), (0, 0)), mode="reflect")
     out = [keras.ops.convert_to_numpy(generator(images[i:i + batch_size], training=False))
            for i in range(0, len(images), batch_size)]
-    out = np.clip(np.concatenate(out), 0, 1)
+    out = np.clip(np.concatenate(out), 0, 1)[:, :h, :w]
     return out[0] if single else out
 
 
@@ -485,13 +538,16 @@ class FastTranslator(_Translator):
     def compile(self, loss: str = "least_squares", g_learning_rate: float = 1e-3, d_learning_rate: float = 2e-4,
                 adversarial_weight: float = 1.0, colour_weight: float = 10.0, identity_weight: float = 1.0,
                 content_weight: float = 0.5, r1_weight: float = 0.0, augment=None, colour_reference=None,
-                anchor: str = "absolute", negatives: bool = False, decay_steps: int | None = None, **kwargs):
+                anchor: str = "absolute", negatives: bool = False, decay_steps: int | None = None,
+                patch_weight: float = 0.0, patch_scales=(1, 2), **kwargs):
         """``negatives``: D also sees the unstyled photos a as fakes, so a G that drifts back towards
         its input is told so (a D trained only on b and G(a) scores photos arbitrarily).
         ``colour_reference``: pixels (any shape ending in 3) of the whole style set; G's colours are
         compared with a sample of them rather than with the current B batch, whose colours depend more
         on what the few crops show than on the style. ``anchor="colour_map"``: :func:`colour_map_anchor`
-        of this model's G. ``decay_steps``: both learning rates fall along a cosine to 0 at that step."""
+        of this model's G. ``decay_steps``: both learning rates fall along a cosine to 0 at that step.
+        ``patch_weight``: weight of :func:`gvr_helpers.losses.patch_sliced_wasserstein` between G(a)
+        and b at ``patch_scales``: the style set's 5×5 patches as a distribution G must reproduce."""
         super().compile(**kwargs)
         self.colour_reference = None
         if colour_reference is not None:
@@ -500,7 +556,8 @@ class FastTranslator(_Translator):
                 raise ValueError(f"colour_reference needs at least 16 finite RGB pixels, got {len(ref)}")
             self.colour_reference = tf.constant(ref)
         weights = dict(adversarial_weight=adversarial_weight, colour_weight=colour_weight,
-                       identity_weight=identity_weight, content_weight=content_weight, r1_weight=r1_weight)
+                       identity_weight=identity_weight, content_weight=content_weight, r1_weight=r1_weight,
+                       patch_weight=patch_weight)
         for label, v in weights.items():
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ValueError(f"{label} must be a finite number >= 0, got {v!r}")
@@ -518,13 +575,17 @@ class FastTranslator(_Translator):
         self.weights_ = {k: float(v) for k, v in weights.items()}
         self.augment = augment
         self.negatives = bool(negatives)
+        self.patch_scales = tuple(int(v) for v in patch_scales)
+        if not self.patch_scales or min(self.patch_scales) < 1:
+            raise ValueError(f"patch_scales must be pooling factors >= 1, got {patch_scales!r}")
         decay = (lambda lr: lr) if decay_steps is None else \
             (lambda lr: keras.optimizers.schedules.CosineDecay(lr, decay_steps))
         self.g_optimizer = _adam(decay(g_learning_rate), 0.5)
         self.d_optimizer = _adam(decay(d_learning_rate), 0.5)
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
-        names = ["g_loss", "identity", "content"] + (["colour"] if self.weights_["colour_weight"] else [])
+        names = ["g_loss", "identity", "content"] + (["colour"] if self.weights_["colour_weight"] else []) \
+            + (["patches"] if self.weights_["patch_weight"] else [])
         if self.weights_["adversarial_weight"]:
             names += ["d_loss", "g_adv"]
         self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
@@ -548,6 +609,10 @@ class FastTranslator(_Translator):
                     fake, b if self.colour_reference is None else self.colour_reference)
                 g_loss = g_loss + w["colour_weight"] * colour
                 values["colour"] = colour
+            if w["patch_weight"]:
+                patches = losses_mod.patch_sliced_wasserstein(fake, b, scales=self.patch_scales)
+                g_loss = g_loss + w["patch_weight"] * patches
+                values["patches"] = patches
             if adversarial:
                 g_adv = self.gan_loss.g_loss(self.discriminator(self._d_in(fake), training=True))
                 g_loss = g_loss + w["adversarial_weight"] * g_adv
@@ -715,6 +780,39 @@ def fast_recipe(patch: int = 11, generator: str = "ink", filters: int | None = N
     model = FastTranslator(g, d)
     options.update(augment=colour_preserving_augment(noise), content_weight=5.0, colour_weight=0.0,
                    g_learning_rate=2e-4, d_learning_rate=2e-3, decay_steps=decay_steps)
+    options.update(compile_options)
+    if not adversarial:
+        options["adversarial_weight"] = 0.0
+    model.compile(**options)
+    return model
+
+
+def style_recipe(adversarial: bool = True, filters: int = 16, depth: int = 8, low: int = 4,
+                 d_filters: int = 32, d_receptive_field: int = 16, noise: float = 0.05,
+                 **compile_options) -> FastTranslator:
+    """The course's recipe for *any* style set, compiled; nothing in it knows a style.
+
+    * G: :func:`style_translator`, a generic residual translator (full-resolution and
+      pooled-by-4 branches) that starts as the identity.
+    * D: a spectrally normalised PatchGAN (receptive field 16 px, 32 filters), LSGAN loss, seeing
+      flipped/rotated inputs with instance noise σ = ``noise``; learning rate 2e-3, G's 1e-3.
+    * A patch-distribution loss (weight 10): the sliced Wasserstein distance between G(a)'s 5×5
+      patches and the style set's, at full and half resolution. It tells G *what* the style's
+      patches look like from the first step, where a young D tells it little.
+    * A structure anchor (weight 1, :func:`gvr_helpers.losses.structure_anchor`): the content's
+      light and dark layout, pooled by 4, stays where it was; lines, strokes, blocks and colours
+      are the style's to choose.
+
+    ``adversarial=False`` gives the no-GAN ablation (the same losses without D). Settings were
+    chosen on the validation tiles (benchmarks/recipe_search.py); ``compile_options`` override
+    the defaults."""
+    g = style_translator(filters=filters, depth=depth, low=low)
+    d = build_discriminator("patchgan", filters=d_filters, receptive_field=d_receptive_field,
+                            norm="none", spectral_norm=True)
+    model = FastTranslator(g, d, name="style_recipe")
+    options = dict(anchor=losses_mod.structure_anchor, content_weight=1.0, identity_weight=0.0,
+                   colour_weight=0.0, patch_weight=10.0, augment=colour_preserving_augment(noise),
+                   g_learning_rate=1e-3, d_learning_rate=2e-3, decay_steps=None)
     options.update(compile_options)
     if not adversarial:
         options["adversarial_weight"] = 0.0

@@ -1,0 +1,206 @@
+"""Search for a generic unpaired recipe on a *validation* split (never the test tiles).
+
+    python benchmarks/recipe_search.py STYLE STEPS 'JSON options'     # e.g. toon 800 '{"adv": 0}'
+
+A research loop, kept outside the package: its own model (`Search`) with switchable terms (patch
+SWD, a nearest-patch projection, anchors, the GAN) on the validation squares of a three-way
+checkerboard. Prints one JSON line: validation PSNR of the input and of the result, the curve,
+structure (Sobel) PSNR, steps, seconds and the options that differ from DEFAULTS. Rounds and
+findings: benchmarks/results/recipe_search.md. Under `make bench` (no arguments): toon, 20 steps.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from keras import layers  # noqa: E402
+
+from gvr_helpers import unpaired  # noqa: E402
+from gvr_helpers.config import set_seed  # noqa: E402
+from gvr_helpers.data import content_images, split_regions, tiles  # noqa: E402
+from gvr_helpers.metrics import psnr  # noqa: E402
+from gvr_helpers.models import Pad2D, build_discriminator  # noqa: E402
+from gvr_helpers.styles import apply_style  # noqa: E402
+
+
+def split(style, crop=16, n=4096, size=256, block=64, seed=0):
+    """Squares of the top 3/4 of each photo in three colours: A, B (styled), V (validation)."""
+    rng = np.random.default_rng(seed)
+    pools = {0: [], 1: [], 2: []}
+    for x in content_images(size):
+        sq = tiles(split_regions(x, 0.25)[0], block)
+        cols = size // block
+        for k, s in enumerate(sq):
+            pools[(k // cols + k % cols) % 3].append(s)
+    a_sq, b_sq, v = (np.stack(pools[i]) for i in range(3))
+    b_sq = apply_style(style, b_sq)
+    s_sq = apply_style(style, a_sq)
+    align = 4 if style == "pixel_art" else 1
+
+    def crops(*pools):
+        i = rng.integers(len(pools[0]), size=n)
+        t = rng.integers((block - crop) // align + 1, size=n) * align
+        l = rng.integers((block - crop) // align + 1, size=n) * align
+        return [np.stack([p[j, a:a + crop, c:c + crop] for j, a, c in zip(i, t, l)]).astype(np.float32)
+                for p in pools]
+
+    a, a_s = crops(a_sq, s_sq)
+    (b,) = crops(b_sq)
+    return a, b, a_s, v.astype(np.float32), apply_style(style, v).astype(np.float32)
+
+
+def sobel_psnr(out, truth):
+    def grad(x):
+        lum = tf.image.rgb_to_grayscale(tf.constant(x))
+        return tf.image.sobel_edges(lum).numpy()
+    go, gt = grad(out), grad(truth)
+    mse = np.mean((go - gt) ** 2, axis=(1, 2, 3, 4))
+    peak = 8.0  # sobel of [0,1] images spans about ±4
+    return float(np.mean(10 * np.log10(peak ** 2 / np.maximum(mse, 1e-12))))
+
+
+def patch_swd(x, y, k=5, n_proj=64, max_patches=None):
+    """Sliced Wasserstein distance between the k×k patch distributions of two batches.
+
+    Projecting every k×k×3 patch on n_proj random unit directions is one VALID convolution
+    (cheap, with a cheap gradient, unlike extract_patches); each projection's values are
+    sorted and compared (1-D optimal transport)."""
+    d = tf.random.normal([k, k, 3, n_proj])
+    d = d / tf.norm(tf.reshape(d, [-1, n_proj]), axis=0)
+    px = tf.reshape(tf.nn.conv2d(x, d, 1, "VALID"), [-1, n_proj])
+    py = tf.reshape(tf.nn.conv2d(y, d, 1, "VALID"), [-1, n_proj])
+    return tf.reduce_mean(tf.square(tf.sort(px, axis=0) - tf.sort(py, axis=0)))
+
+
+def patches(x, k):
+    return tf.reshape(tf.image.extract_patches(x, [1, k, k, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"), [-1, k * k * 3])
+
+
+def nn_projection(fake, b, k=5, bank=4096):
+    """Each output pixel is pulled towards the centre of the style patch nearest to its k×k
+    neighbourhood (matching without gradient; the pull on the centre pixel only)."""
+    inner = fake[:, k // 2:-(k // 2), k // 2:-(k // 2)] if k > 1 else fake
+    q = patches(tf.stop_gradient(fake), k)
+    p = tf.random.shuffle(patches(b, k))[:bank]
+    d = tf.reduce_sum(tf.square(q), 1, keepdims=True) - 2 * q @ tf.transpose(p) + tf.reduce_sum(tf.square(p), 1)[None]
+    idx = tf.argmin(d, axis=1)
+    c = (k * k // 2) * 3
+    target = tf.gather(p[:, c:c + 3], idx)
+    return tf.reduce_mean(tf.square(tf.reshape(inner, [-1, 3]) - target))
+
+
+def translator(filters=16, depth=8, low=0, name="g"):
+    """Residual translator, optionally with a low-resolution branch (pool by `low`, convs, nearest up)."""
+    inp = keras.Input((None, None, 3))
+    x0 = layers.Rescaling(2.0, offset=-1.0)(inp)
+    x = x0
+    for _ in range(depth):
+        x = Pad2D((1, 1), "reflect")(x)
+        x = layers.Conv2D(filters, 3, activation="relu")(x)
+    feats = [x]
+    if low:
+        y = layers.AveragePooling2D(low)(x0)
+        y = layers.Conv2D(filters, 1, activation="relu")(y)
+        for _ in range(3):
+            y = Pad2D((1, 1), "reflect")(y)
+            y = layers.Conv2D(filters, 3, activation="relu")(y)
+        feats.append(layers.UpSampling2D(low, interpolation="nearest")(y))
+    x = layers.Concatenate()(feats) if len(feats) > 1 else feats[0]
+    for _ in range(2):
+        x = layers.Conv2D(2 * filters, 1, activation="relu")(x)
+    delta = layers.Conv2D(3, 1, kernel_initializer="zeros")(x)
+    out = layers.ReLU(max_value=1.0)(layers.Add()([inp, delta]))
+    return keras.Model(inp, out, name=name)
+
+
+def pooled(x, f):
+    return tf.nn.avg_pool2d(x, f, f, "VALID") if f > 1 else x
+
+
+def corr_anchor(x, y, pool=4, lum=True):
+    if lum:
+        x, y = tf.image.rgb_to_grayscale(x), tf.image.rgb_to_grayscale(y)
+    x, y = pooled(x, pool), pooled(y, pool)
+    return unpaired.correlation_anchor(x, y)
+
+
+class Search(keras.Model):
+    def __init__(self, g, d, o):
+        super().__init__()
+        self.generator, self.discriminator, self.o = g, d, o
+        self.g_opt = keras.optimizers.Adam(o["g_lr"], beta_1=0.5)
+        self.d_opt = keras.optimizers.Adam(o["d_lr"], beta_1=0.5)
+
+    def train_step(self, data):
+        a, b = data
+        o = self.o
+        with tf.GradientTape() as tape:
+            fake = self.generator(a, training=True)
+            loss = 0.0
+            if o.get("oracle"):
+                loss = tf.reduce_mean(tf.abs(fake - b))
+                o = {**o, "scales": [], "anchor": None, "adv": 0}
+            for s in o["scales"]:
+                loss += o["swd"] * patch_swd(pooled(fake, s), pooled(b, s), o["k"], o["proj"])
+            if o.get("nn"):
+                loss += o["nn"] * nn_projection(fake, b, o.get("nn_k", 5), o.get("nn_bank", 4096))
+            if o["anchor"] == "corr":
+                loss += o["anchor_w"] * corr_anchor(a, fake, o["anchor_pool"], o["anchor_lum"])
+            elif o["anchor"] == "l2":
+                loss += o["anchor_w"] * tf.reduce_mean(tf.square(pooled(fake, o["anchor_pool"]) - pooled(a, o["anchor_pool"])))
+            if o["adv"]:
+                loss += o["adv"] * tf.reduce_mean(tf.square(self.discriminator(fake + tf.random.normal(tf.shape(fake), stddev=o["noise"])) - 1.0))
+        gr = tape.gradient(loss, self.generator.trainable_variables)
+        self.g_opt.apply_gradients(zip(gr, self.generator.trainable_variables))
+        if o["adv"]:
+            with tf.GradientTape() as tape:
+                n = lambda t: t + tf.random.normal(tf.shape(t), stddev=o["noise"])
+                dl = tf.reduce_mean(tf.square(self.discriminator(n(b)) - 1.0)) + \
+                    tf.reduce_mean(tf.square(self.discriminator(n(tf.stop_gradient(fake)))))
+            gr = tape.gradient(dl, self.discriminator.trainable_variables)
+            self.d_opt.apply_gradients(zip(gr, self.discriminator.trainable_variables))
+        return {"loss": loss}
+
+
+DEFAULTS = dict(filters=16, depth=8, low=0, g_lr=1e-3, d_lr=2e-3, swd=10.0, scales=[1, 2], k=5, proj=64,
+                anchor="corr", anchor_w=1.0, anchor_pool=4, anchor_lum=True, adv=1.0, noise=0.05,
+                crop=16, batch=32, d_rf=16, seed=0)
+
+
+def main():
+    style = sys.argv[1] if len(sys.argv) > 1 else "toon"
+    steps = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    o = {**DEFAULTS, **(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})}
+    set_seed(o["seed"])
+    a, b, a_s, vx, vy = split(style, o["crop"])
+    if o.get("oracle"):
+        b = a_s
+    g = translator(o["filters"], o["depth"], o["low"])
+    d = build_discriminator("patchgan", filters=32, receptive_field=o["d_rf"], norm="none", spectral_norm=True)
+    m = Search(g, d, o)
+    m.compile()
+    stream = unpaired.crop_stream(a, b, o["batch"], seed=o["seed"], paired=bool(o.get("oracle")))
+    t = time.perf_counter()
+    curve = []
+    chunk = max(1, steps // 5)
+    for i in range(0, steps, chunk):
+        m.fit(stream, epochs=1, steps_per_epoch=min(chunk, steps - i), verbose=0)
+        out = unpaired.translate(g, vx)
+        curve.append(round(float(np.mean([psnr(p, q) for p, q in zip(out, vy)])), 2))
+    out = unpaired.translate(g, vx)
+    res = dict(style=style, steps=steps, seconds=round(time.perf_counter() - t, 1),
+               input_db=round(float(np.mean([psnr(p, q) for p, q in zip(vx, vy)])), 2),
+               db=curve[-1], curve=curve, input_sobel=round(sobel_psnr(vx, vy), 2),
+               sobel=round(sobel_psnr(out, vy), 2), options={k: v for k, v in o.items() if DEFAULTS.get(k) != v})
+    print(json.dumps(res), flush=True)
+
+
+if __name__ == "__main__":
+    main()
