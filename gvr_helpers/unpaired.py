@@ -1029,3 +1029,39 @@ def reconstruction_psnr(generator, inverse, images) -> float:
     images, _ = _image_batch(images, "reconstruction_psnr")
     back = translate(inverse, translate(generator, images))
     return float(np.mean([psnr(b, x) for b, x in zip(back, images)]))
+
+
+# ============================================================ shipped translators
+def shipped_translators() -> dict:
+    """The manifest of the translators ``make checkpoints`` trained (data/checkpoints/manifest.json):
+    name → recipe, steps, training time, test PSNR, file and its SHA-256."""
+    import json
+
+    from .config import DATA_DIR
+
+    path = DATA_DIR / "checkpoints" / "manifest.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no manifest at {path}: run `make checkpoints` to train the shipped translators") from None
+
+
+def load_translator(name: str, inverse: bool = False) -> keras.Model:
+    """A shipped translator by its manifest name (e.g. ``"woodblock_fast"``), loaded in safe mode after
+    checking that the file is the one the manifest describes; ``inverse=True``: a CycleGAN's F."""
+    from .config import DATA_DIR
+    from .data import sha256_file
+
+    manifest = shipped_translators()
+    if name not in manifest:
+        raise ValueError(f"no shipped translator {name!r}; the manifest lists {sorted(manifest)}")
+    entry = manifest[name]
+    key = "inverse_" if inverse else ""
+    if f"{key}file" not in entry:
+        raise ValueError(f"shipped translator {name!r} has no inverse (only CycleGANs do)")
+    path = DATA_DIR / "checkpoints" / entry[f"{key}file"]
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `make checkpoints`")
+    if sha256_file(path) != entry[f"{key}sha256"]:
+        raise ValueError(f"{path} is not the file the manifest describes (SHA-256 differs): run `make checkpoints`")
+    return keras.saving.load_model(path, safe_mode=True, compile=False)

@@ -24,6 +24,7 @@ import io
 import json
 import math
 import time
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -432,6 +433,79 @@ def _circular_pad_arg(generator, pad, align: int) -> int:
     return pad
 
 
+# ------------------------------------------------------------ seam-free panoramas at headset resolution
+_COMPILED = weakref.WeakKeyDictionary()
+
+
+def _forward(generator):
+    """``batch -> generator(batch)`` as a NumPy array, for many calls on large images: a Keras model
+    runs as one TensorFlow graph (``tf.function``, traced once for any size; half the CPU time of
+    calling the model eagerly, whose every layer is a separate dispatch), anything else is called
+    as it is."""
+    if not hasattr(generator, "layers"):
+        return lambda batch: np.asarray(generator(batch), dtype=np.float32)
+    fn = _COMPILED.get(generator)
+    if fn is None:
+        import tensorflow as tf
+
+        model = weakref.ref(generator)  # the cache must not keep the model alive
+        graph = tf.function(lambda batch: model()(batch, training=False), reduce_retracing=True,
+                            input_signature=[tf.TensorSpec((None, None, None, 3), tf.float32)])
+        fn = _COMPILED[generator] = lambda batch: np.asarray(graph(batch), dtype=np.float32)
+    return fn
+
+
+def _band_rows(tile, h: int, width: int, align: int, margin: int) -> int:
+    """Rows per band of :func:`_stylize_bands`: ``tile=(rows, None)`` says it; an int ``tile`` is a
+    budget of four tile × tile tiles' pixels (1 M pixels for the default 512), cut in full-width
+    rows, and at least 8 × ``margin`` rows, so that the context rows above and below cost at most a
+    quarter more (at 4096×2048 with an 8-px margin: 248-row bands, 6 % more). Per pixel, a band
+    costs the same whatever its size; only the context rows are extra work. A multiple of ``align``."""
+    if isinstance(tile, (tuple, list)):
+        if len(tile) != 2:
+            raise ValueError(f"tile must be an int, a (height, width) pair or None, got {tile!r}")
+        rows = tile[0] if tile[0] is not None else h
+        budget = None
+    else:
+        rows, budget = None, tile
+    if budget is not None:
+        if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < align:
+            raise ValueError(f"tile must be a positive multiple of align={align}, got {tile!r}")
+        rows = max(4 * int(budget) * int(budget) // max(width, 1), 8 * margin)
+    if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or rows < 1:
+        raise ValueError(f"tile must be an int, a (height, width) pair or None, got {tile!r}")
+    return max(align, int(rows) // align * align)
+
+
+def _stylize_bands(generator, pano, pad: int, rows: int, align: int) -> np.ndarray:
+    """Circular stylization in full-width bands of ``rows`` rows: each band is wrapped by ``pad``
+    columns on each side and widened by ``pad`` rows of context above and below (``pad`` covers
+    the receptive-field radius and is a multiple of ``align`` and of the total stride, so it is
+    as much context as the columns need), stylized in one pass, and cropped back. A kept pixel
+    then sees exactly what it sees in one pass over the whole panorama: there is nothing to
+    cross-fade, and memory is bounded by one band (plus the input and the output)."""
+    h, w = pano.shape[:2]
+    forward = _forward(generator)
+    columns = np.arange(-pad, w + pad) % w
+    out = np.empty((h, w, 3), np.float32)
+    for y0 in range(0, h, rows):
+        y1 = min(h, y0 + rows)
+        top, bottom = max(0, y0 - pad), min(h, y1 + pad)
+        band = pano[top:bottom][:, columns]
+        extra = (-band.shape[0]) % align  # only the last band can be short of a multiple of align
+        if extra:
+            band = np.pad(band, ((0, extra), (0, 0), (0, 0)), mode="reflect" if band.shape[0] > extra else "edge")
+        extra_w = (-band.shape[1]) % align
+        if extra_w:
+            band = np.pad(band, ((0, 0), (0, extra_w), (0, 0)), mode="reflect" if band.shape[1] > extra_w else "edge")
+        styled = forward(band[None])
+        if styled.shape != (1,) + band.shape:
+            raise ValueError(f"the generator must keep the image shape: {(1,) + band.shape} in, {styled.shape} out "
+                             "(is it fully convolutional with 'same' padding?)")
+        out[y0:y1] = np.clip(styled[0, y0 - top:y1 - top, pad:pad + w], 0.0, 1.0)
+    return out
+
+
 def stylize_panorama(generator, panorama, method: str = "circular", pad: int | None = None,
                      face_size: int | None = None, face_pad: int | None = None,
                      tile: int | None = DEFAULT_TILE, overlap: int | None = None,
@@ -459,7 +533,16 @@ def stylize_panorama(generator, panorama, method: str = "circular", pad: int | N
       ``align``; an explicit one below the radius is refused, 0 = independent faces),
       stylized one by one, blended on the sphere and resampled to the panorama.
 
-    Large panoramas are stylized in tiles (``tile``, ``overlap``): memory stays bounded.
+    Large panoramas are stylized in pieces, so memory stays bounded. ``naive`` and ``cubemap``
+    use square tiles (``tile``, cross-faded over ``overlap``). ``circular`` with ``pad > 0`` uses
+    full-width bands of rows (:func:`_stylize_bands`): ``tile=(rows, None)`` sets their height,
+    an int ``tile`` a pixel budget (four tile² tiles per band); each band gets ``pad`` rows of
+    context above and below, which is all the receptive field needs, so the bands are cropped,
+    not cross-faded (``overlap`` is not used) and agree with one pass over the whole panorama.
+    A Keras generator then runs as one TensorFlow graph (about half the CPU time of eager
+    calls): the course's shipped translator ``toon_fast`` needs about 5 CPU-seconds for
+    4096×2048 (``benchmarks/vr_headset.py`` measures it). ``tile=None`` is one pass over the
+    whole panorama.
     """
     pano = check_equirect(panorama)
     run = dict(tile=tile, overlap=overlap, align=align)
@@ -470,8 +553,10 @@ def stylize_panorama(generator, panorama, method: str = "circular", pad: int | N
         pad = _circular_pad_arg(generator, pad, align)
         if pad == 0:  # the model wraps by itself: every pass must see the full width
             return apply_generator(generator, pano, **{**run, "tile": None if tile is None else (tile, None)})
-        wrapped = pano[:, np.arange(-pad, w + pad) % w]
-        return apply_generator(generator, wrapped, **run)[:, pad:pad + w]
+        if tile is None or _band_rows(tile, h, w + 2 * pad, align, pad) >= h:  # one pass
+            wrapped = pano[:, np.arange(-pad, w + pad) % w]
+            return apply_generator(generator, wrapped, **{**run, "tile": None})[:, pad:pad + w]
+        return _stylize_bands(generator, pano, pad, _band_rows(tile, h, w + 2 * pad, align, pad), align)
     if method == "cubemap":
         size = int(face_size or max(align, (w // 4) // align * align))
         fpad = _face_pad(generator, size, face_pad, align, name="face_pad")
@@ -480,12 +565,58 @@ def stylize_panorama(generator, panorama, method: str = "circular", pad: int | N
     raise ValueError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
 
 
+def stylize_stereo_panorama(generator, left, right, disparity_left, disparity_right=None,
+                            method: str = "warp", **options):
+    """Stylize a 360° stereo pair (one equirect panorama per eye, e.g. :func:`world.stereo_panorama`)
+    seam-free and consistently between the eyes: the course's stereo method
+    (:func:`stylize_stereo`) on the cylinder.
+
+    Both eyes are stylized with ``stylize_panorama(method="circular", **options)``. ``warp``
+    (default) then carries the left eye's strokes to the right eye along the disparity (left
+    pixel x sees right pixel x − d, columns wrapping around at ±180°), and keeps the right
+    eye's own stylization only where it sees what the left eye does not. With the right eye's
+    own exact disparity (``disparity_right``: right pixel x sees left pixel x + d), a right
+    pixel takes the left's strokes where the two disparities agree (within half a pixel);
+    without it, the left disparity is forward-splatted (:func:`right_view_disparity`).
+    ``per_eye``: each eye on its own. Returns ``(left_stylized, right_stylized, info)`` with
+    ``info["disoccluded"]``, the share of right pixels that kept their own stylization."""
+    left, right = check_equirect(left, "left"), check_equirect(right, "right")
+    d = np.asarray(disparity_left, dtype=np.float64)
+    if left.shape != right.shape or d.shape != left.shape[:2]:
+        raise ValueError(f"left {left.shape}, right {right.shape} and disparity {d.shape} must agree in H×W")
+    if method not in ("warp", "per_eye"):
+        raise ValueError(f"unknown stereo method {method!r}; choose 'per_eye' or 'warp'")
+    sl = stylize_panorama(generator, left, method="circular", **options)
+    sr = stylize_panorama(generator, right, method="circular", **options)
+    if method == "per_eye":
+        return sl, sr, {"disoccluded": 1.0}
+    h, w = d.shape
+    finite = np.isfinite(d)
+    margin = int(min(w, np.ceil(np.max(np.abs(d[finite]), initial=0.0)) + 2))
+    columns = np.arange(-margin, w + margin) % w  # the cylinder, unrolled with a margin on each side
+    if disparity_right is None:
+        dr = right_view_disparity(d[:, columns])
+    else:
+        dr = np.asarray(disparity_right, dtype=np.float64)
+        if dr.shape != d.shape:
+            raise ValueError(f"disparity_right {dr.shape} must be H×W like disparity_left {d.shape}")
+        dr = dr[:, columns].copy()
+        x = np.arange(dr.shape[1])[None, :] + np.nan_to_num(dr, nan=0.0, posinf=0.0, neginf=0.0)
+        back = np.take_along_axis(d[:, columns], np.clip(np.round(x).astype(int), 0, dr.shape[1] - 1), axis=1)
+        dr[~(np.abs(back - dr) <= 0.5)] = np.nan  # the left eye sees something else there: disoccluded
+    warped, valid = metrics.warp_horizontal(sl[:, columns], dr)
+    warped, valid = warped[:, margin:margin + w], valid[:, margin:margin + w]
+    out = np.where(valid[..., None], warped, sr).astype(np.float32)
+    return sl, out, {"disoccluded": float(1 - valid.mean())}
+
+
 # ------------------------------------------------------------ skybox export
 def _write_bytes_atomic(path: Path, data: bytes):
     atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
-def _encode(image, fmt="png", quality=92) -> bytes:
+def _encode(image, fmt="png", quality=92, subsampling=None) -> bytes:
+    """PNG or JPEG bytes; ``subsampling=0`` keeps JPEG's colour at full resolution (4:4:4)."""
     from PIL import Image
 
     arr = (np.clip(np.asarray(image), 0, 1) * 255 + 0.5).astype(np.uint8)
@@ -493,7 +624,8 @@ def _encode(image, fmt="png", quality=92) -> bytes:
     if fmt == "png":
         Image.fromarray(arr).save(buf, format="PNG")
     elif fmt == "jpeg":
-        Image.fromarray(arr).save(buf, format="JPEG", quality=quality)
+        options = {} if subsampling is None else {"subsampling": subsampling}
+        Image.fromarray(arr).save(buf, format="JPEG", quality=quality, **options)
     else:
         raise ValueError(f"image format must be 'png' or 'jpeg', got {fmt!r}")
     return buf.getvalue()
@@ -678,64 +810,125 @@ def frame_budget(macs_per_pixel: float, macs_per_second: float, eye_hw=QUEST_EYE
 
 
 # ------------------------------------------------------------ viewer
+# The page is written here, with no library: a WebGL fragment shader looks up the equirect
+# texture for every screen pixel (no sphere mesh, so no tessellation blur), and WebXR, where
+# the browser has it, renders each eye with its own projection and, for a stereo pair, its
+# own panorama. It needs no network and opens from file://.
 VIEWER_DIR = Path(__file__).resolve().parent / "viewer"
-VIEWER_BUNDLE = VIEWER_DIR / "viewer.bundle.js"
+VIEWER_KEY_STEP = 5.0          # degrees per arrow-key press
+VIEWER_ZOOM_STEP = 1.1         # fov factor per +/- press
+VIEWER_FOV_RANGE = (20.0, 110.0)  # vertical field of view, degrees
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>html,body{{margin:0;height:100%;overflow:hidden;background:#000;font-family:sans-serif}}
-#help{{position:absolute;top:8px;left:8px;color:#fff;background:rgba(0,0,0,.45);padding:4px 8px;
-border-radius:4px;font-size:13px;pointer-events:none}}</style>
+<style>
+html,body{{margin:0;height:100%;overflow:hidden;background:#000;font-family:sans-serif}}
+#view{{position:absolute;left:0;top:0;width:100%;height:100%;display:block;touch-action:none;cursor:grab;outline:none}}
+#help{{position:absolute;top:8px;left:8px;right:8px;color:#fff;font-size:13px;pointer-events:none}}
+#help span{{background:rgba(0,0,0,.5);padding:4px 8px;border-radius:4px;line-height:1.9}}
+#bar{{position:absolute;left:0;right:0;bottom:12px;text-align:center}}
+#bar button{{font:13px sans-serif;margin:0 4px;padding:6px 12px;color:#fff;background:rgba(0,0,0,.6);
+border:1px solid #fff;border-radius:4px;cursor:pointer}}
+#bar button:disabled{{opacity:.5;cursor:default}}
+#msg{{position:absolute;top:40%;left:10%;right:10%;color:#f88;text-align:center;font-size:15px}}
+body.clean #help,body.clean #bar{{display:none}}
+</style>
 </head><body>
-<div id="help">{title} — drag to look around, wheel to zoom{hint}</div>
-<script>/* three.js is inlined because browsers block module imports from file:// pages */
-{bundle}
+<canvas id="view" tabindex="0"></canvas>
+<div id="help"><span>{title} — drag, swipe or arrow keys to look around; wheel, pinch or +/− to zoom{hints};
+h hides this</span></div>
+<div id="bar"><button id="toggle" hidden>Show original (t)</button><button id="vr" disabled>VR not available</button></div>
+<div id="msg" hidden></div>
+<script>
+var GVR_VIEWER = {config};
 </script>
 <script>
-(function () {{
-  var img = new Image();
-  img.onload = function () {{
-    GVRViewer.start({{image: img, yaw: {yaw}, pitch: {pitch}, fov: {fov}}});
-    document.title = {title_js} + " (ready)";
-  }};
-  img.onerror = function () {{ document.body.innerHTML = "<p style='color:#f66'>Could not load the panorama.</p>"; }};
-  img.src = {src};
-}})();
+{script}
 </script>
 </body></html>
 """
 
+# The page's script: a small WebGL equirect viewer (drag/touch/keys, zoom, toggle, WebXR with one
+# panorama per eye), written for the course so a page needs no library and no network.
+_VIEWER_JS = (VIEWER_DIR / "viewer.js").read_text()
+
+
+def _viewer_texture(image, name: str, like=None) -> np.ndarray:
+    pano = check_equirect(image, name)
+    if like is not None and pano.shape != like.shape:
+        raise ValueError(f"{name} is {pano.shape[0]}×{pano.shape[1]}, but the panorama is "
+                         f"{like.shape[0]}×{like.shape[1]}: the two eyes of a stereo pair must have one size")
+    return pano
+
 
 def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: float = 75.0,
-                  title: str = "Stylized panorama", image_format: str = "jpeg", embed: bool = True) -> Path:
-    """Write a self-contained web page to look around ``panorama`` (drag, wheel; "Enter VR"
-    through WebXR where the browser and headset support it).
+                  title: str = "Stylized panorama", image_format: str = "jpeg", embed: bool = True, *,
+                  original=None, right=None, original_right=None, quality: int = 92) -> Path:
+    """Write a web page to look around ``panorama`` at its full resolution.
 
-    three.js (MIT, vendored in ``gvr_helpers/viewer`` with its licence) is inlined, and the
-    image is embedded as a data URL (``embed=True``) or written beside the page, so the page
-    needs no network and opens from file://. The default view is (yaw, pitch, fov) in the
-    module's convention (yaw 0 = the panorama's centre column).
+    * Look around by dragging (mouse or one finger) or with the arrow keys
+      (:data:`VIEWER_KEY_STEP` degrees a press); zoom with the wheel, a pinch or +/−.
+    * ``original=``: the panorama before stylization; a button and the key "t" (in VR, a
+      controller's trigger) swap the two.
+    * ``right=``: the right eye's panorama of an omnidirectional stereo pair (``panorama`` is
+      then the left eye's); ``original_right=`` the same for the original (default: ``original``
+      for both eyes). On the page, "e" shows the other eye.
+    * "Enter VR" appears where the browser has WebXR and a headset (``immersive-vr``): each eye
+      is drawn with its own projection and, for a stereo pair, its own panorama.
+    * (yaw, pitch, fov) is the first view in this module's convention (yaw 0 = the panorama's
+      centre column; fov = the window's vertical field of view, degrees). ``window.viewer``
+      on the page holds the current yaw, pitch, fov, hfov, which texture is ``showing``
+      ("stylized" or "original") and which ``eye``.
+
+    The page has no library and needs no network: a small WebGL fragment shader looks up the
+    equirect texture for every screen pixel (bilinear, mipmapped where WebGL 2 allows), so
+    the view is as sharp as ``perspective`` of the same panorama. The images are embedded as
+    base64 data URLs (``embed=True``, the default: one file, which opens from file://, whereas
+    WebGL refuses textures read from a file:// page's sibling files) or written beside the page
+    (``embed=False``: smaller page, but serve the folder over http, e.g. ``python -m
+    http.server``, for a headset's browser). JPEG (``quality``, full-resolution colour, no
+    chroma subsampling) keeps a 4096×2048 panorama to a few MB; PNG is lossless and larger.
     """
-    pano = check_equirect(panorama)
+    pano = _viewer_texture(panorama, "panorama")
     if not 1 <= fov <= 150:
         raise ValueError(f"fov must be between 1 and 150 degrees, got {fov}")
-    if not VIEWER_BUNDLE.is_file():
-        raise FileNotFoundError(f"the viewer bundle is missing: {VIEWER_BUNDLE} (reinstall gvr_helpers)")
+    if image_format not in ("jpeg", "png"):
+        raise ValueError(f"image format must be 'png' or 'jpeg', got {image_format!r}")
+    if original is None and original_right is not None:
+        raise ValueError("original_right needs original (the left eye's original panorama)")
+    sets = {"stylized": {"left": pano}}
+    if right is not None:
+        sets["stylized"]["right"] = _viewer_texture(right, "right", like=pano)
+    if original is not None:
+        sets["original"] = {"left": _viewer_texture(original, "original")}
+        if original_right is not None:
+            sets["original"]["right"] = _viewer_texture(original_right, "original_right", like=sets["original"]["left"])
     path = Path(path)
-    data = _encode(pano, image_format)
     ext = "jpg" if image_format == "jpeg" else "png"
-    if embed:
-        src = f"data:image/{image_format};base64," + base64.b64encode(data).decode("ascii")
-    else:
-        image_path = path.with_suffix(f".{ext}")
-        _write_bytes_atomic(image_path, data)
-        src = image_path.name
+    sources = {}
+    for showing, eyes in sets.items():
+        sources[showing] = {}
+        for eye, image in eyes.items():
+            data = _encode(image, image_format, quality=quality, subsampling=0)
+            if embed:
+                src = f"data:image/{image_format};base64," + base64.b64encode(data).decode("ascii")
+            else:
+                suffix = "" if showing == "stylized" else ".original"
+                suffix += "" if eye == "left" else f".{eye}"
+                image_path = path.with_suffix(f"{suffix}.{ext}")
+                _write_bytes_atomic(image_path, data)
+                src = image_path.name
+            sources[showing][eye] = src
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    page = _PAGE.format(title=safe_title, hint=" — Enter VR below on a headset", bundle=VIEWER_BUNDLE.read_text(),
-                        yaw=float(yaw), pitch=float(pitch), fov=float(fov), title_js=json.dumps(safe_title),
-                        src=json.dumps(src))
+    hints = (", t or the button swaps original and stylized" if original is not None else "")
+    hints += (", e shows the other eye" if right is not None else "")
+    config = {"yaw": float(yaw), "pitch": float(pitch), "fov": float(fov), "stereo": right is not None,
+              "hasOriginal": original is not None, "keyStep": VIEWER_KEY_STEP, "zoomStep": VIEWER_ZOOM_STEP,
+              "fovRange": list(VIEWER_FOV_RANGE), "textures": sources}
+    page = _PAGE.format(title=safe_title, hints=hints, script=_VIEWER_JS.strip("\n"),
+                        config=json.dumps(config).replace("</", "<\\/"))
     _write_bytes_atomic(path, page.encode("utf-8"))
     return path
 

@@ -106,3 +106,13 @@ def test_the_recipe_uses_nothing_of_the_styles_it_is_scored_on(part):
         {n.attr for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Attribute)}
     assert not used & _style_names(), used & _style_names()
     assert "styles" not in used
+
+
+def test_load_translator_checks_the_manifest():
+    g = unpaired.load_translator("woodblock_fast")
+    assert g.output_shape == (None, None, None, 3)
+    with pytest.raises(ValueError, match="no shipped translator 'cubism'"):
+        unpaired.load_translator("cubism")
+    with pytest.raises(ValueError, match="no inverse"):
+        unpaired.load_translator("woodblock_fast", inverse=True)
+    assert unpaired.load_translator("toon_cyclegan", inverse=True).name != g.name

@@ -451,3 +451,80 @@ def test_blend_faces_checks_its_faces_and_takes_any_pad():
         vr.blend_faces(vr.render_faces(pano, 32), 32, -1, d)
     wide = vr.blend_faces(vr.render_faces(pano, 32, pad=48), 32, 48, d)  # pad > size is valid geometry
     assert np.mean(np.abs(wide - pano)) < 0.02
+
+
+# ------------------------------------------------------------ headset resolution (issue 17, point 2)
+def shipped_translator(name="toon_fast"):
+    import gvr_helpers.unpaired  # noqa: F401  (registers InkOver for safe-mode loading)
+    from gvr_helpers import config
+
+    return keras.saving.load_model(config.DATA_DIR / "checkpoints" / f"{name}.keras", safe_mode=True)
+
+
+@pytest.mark.parametrize("kind", ["shipped", "resnet"])
+def test_circular_bands_agree_with_one_pass(kind):
+    """Full-width bands with pad rows of context above and below are cropped, not cross-faded:
+    every kept pixel sees what it sees in one pass (also for a stride-4 ResNet, pad 64)."""
+    g = shipped_translator() if kind == "shipped" else course_translator("resnet")
+    pano = smooth_panorama(128 if kind == "shipped" else 64, sigma=2)
+    one_pass = vr.stylize_panorama(g, pano, tile=None)
+    for tile in [(16, None), (40, None)]:  # 40 rows: bands of 40, a short last band
+        bands = vr.stylize_panorama(g, pano, tile=tile)
+        assert bands.shape == pano.shape and bands.dtype == np.float32
+        assert np.max(np.abs(bands - one_pass)) < 1e-5, tile
+    assert np.mean(np.abs(one_pass - pano)) > 0.01  # the translator does change the image
+
+
+def test_circular_bands_commute_with_yaw(net):
+    run = lambda x: vr.stylize_panorama(net, x, method="circular", pad=16, tile=(16, None), align=2)  # noqa: E731
+    pano = smooth_panorama(64)
+    for k in (4, 16, 60):
+        assert metrics.yaw_equivariance_mse(run, pano, k) < 1e-10, k
+
+
+def test_band_rows_budget():
+    # default tile 512 at 4096×2048 with the shipped translator's pad of 8: four 512² tiles per band
+    assert vr._band_rows(512, 2048, 4096 + 16, 8, 8) == 248
+    assert vr._band_rows(64, 2048, 4096 + 16, 8, 8) == 64       # at least 8 × the context rows
+    assert vr._band_rows((100, None), 2048, 4112, 8, 8) == 96   # rows given, a multiple of align
+    with pytest.raises(ValueError, match="tile"):
+        vr._band_rows((1, 2, 3), 64, 128, 8, 8)
+    with pytest.raises(ValueError, match="tile"):
+        vr.stylize_panorama(lambda b: b, smooth_panorama(64), pad=8, tile=(0, None))
+
+
+def test_forward_graph_is_cached_without_keeping_the_model_alive():
+    import gc
+    import weakref
+
+    g = course_translator("unet")
+    forward = vr._forward(g)
+    assert vr._forward(g) is forward
+    x = smooth_panorama(32)[None]
+    np.testing.assert_allclose(forward(x), np.asarray(g(x, training=False)), atol=1e-5)
+    ref = weakref.ref(g)
+    del g, forward
+    gc.collect()
+    assert ref() is None
+
+
+def test_stereo_panorama_stylized_consistently_between_the_eyes():
+    from gvr_helpers import world
+
+    g = shipped_translator()
+    pair = world.stereo_panorama(0, 128, 256, baseline=1.0)
+    ratios = {}
+    for method, extra in (("per_eye", {}), ("warp", {}), ("warp_exact", {"disparity_right": pair.disparity_right})):
+        sl, sr, info = vr.stylize_stereo_panorama(g, pair.left, pair.right, pair.disparity_left,
+                                                  method=method.split("_exact")[0], **extra)
+        ratios[method] = vr.stereo_consistency_ratio(sl, sr, pair.left, pair.right, pair.disparity_left)
+        assert metrics.local_wrap_seam_ratio(sr) < 2.0  # still seam-free at ±180°
+        if method != "per_eye":
+            assert 0 < info["disoccluded"] < 0.2
+            np.testing.assert_array_equal(sl, vr.stylize_panorama(g, pair.left))
+    assert ratios["warp"] <= 2 and ratios["warp_exact"] <= 2
+    assert ratios["warp"] < ratios["per_eye"] and ratios["warp_exact"] < ratios["per_eye"]
+    with pytest.raises(ValueError, match="must agree"):
+        vr.stylize_stereo_panorama(g, pair.left, pair.right[:64, :128], pair.disparity_left)
+    with pytest.raises(ValueError, match="stereo method"):
+        vr.stylize_stereo_panorama(g, pair.left, pair.right, pair.disparity_left, method="blend")
