@@ -128,3 +128,32 @@ def test_data_tour_figures_are_written(tmp_path, monkeypatch, pano):
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "00_data_content.png", "00_data_panorama.png", "00_data_stereo.png", "00_data_styles.png"]
     matplotlib.pyplot.close("all")
+
+
+def test_stereo_panorama_is_an_exact_seamless_ods_pair():
+    """One panorama per eye (omnidirectional stereo): the right eye moved by the exact disparity
+    is the left eye, the rows agree, both eyes wrap around without a seam, and a zero-width
+    rig would be the mono panorama."""
+    pair = world.stereo_panorama(0, 128, 256, baseline=1.0)
+    assert pair.left.shape == pair.right.shape == (128, 256, 3) and pair.left.dtype == np.float32
+    sky = pair.disparity_left == 0
+    assert sky[:20].all() and not sky[-20:].any()
+    ground = pair.disparity_left[~sky]
+    assert np.median(ground) > 2  # a few pixels at 256 columns for a 1-cell baseline
+    warped, valid = metrics.warp_horizontal(pair.right, -pair.disparity_left)
+    valid &= metrics.occlusion_mask(pair.disparity_left)
+    valid[-16:] = False  # straight down the eyes' rays part: the disparity grows to W/2
+    mse = np.mean((pair.left - warped)[valid] ** 2)
+    assert 10 * np.log10(1 / mse) > 30
+    still, _ = metrics.warp_horizontal(pair.right, np.zeros_like(pair.disparity_left))
+    assert np.mean((pair.left - still)[valid] ** 2) > 4 * mse
+    # right pixel x sees left pixel x + d_R: the two disparities point at each other
+    rows, cols = np.nonzero(valid & ~sky)
+    target = np.round(cols - pair.disparity_left[rows, cols]).astype(int)
+    assert np.median(np.abs(pair.disparity_right[rows, target] - pair.disparity_left[rows, cols])) < 0.2
+    for eye in (pair.left, pair.right):
+        assert 0.5 < metrics.local_wrap_seam_ratio(eye) < 2.0
+    thin = world.stereo_panorama(0, 64, 128, baseline=1e-9)
+    np.testing.assert_allclose(thin.left, world.panorama(0, 64, 128), atol=1e-5)
+    with pytest.raises(ValueError, match="baseline"):
+        world.stereo_panorama(0, 64, 128, baseline=0)
