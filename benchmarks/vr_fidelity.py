@@ -33,6 +33,13 @@ import numpy as np  # noqa: E402
 from gvr_helpers import config, data, metrics, models, unpaired, vr, world  # noqa: E402
 
 
+def wrap_pair_percentile(image) -> float:
+    """Fraction of interior column pairs (j, j+1) whose mean |difference| is below the wrap pair's
+    (0.5 = a typical pair; near 1 = a seam)."""
+    diffs = np.abs(np.diff(image, axis=1)).mean(axis=(0, 2))
+    return float(np.mean(diffs < np.abs(image[:, -1] - image[:, 0]).mean()))
+
+
 def gan_translators() -> list[str]:
     return sorted(name for name, entry in unpaired.shipped_translators().items()
                   if "oracle" not in name and "paired" not in entry.get("recipe", "").split("(")[0])
