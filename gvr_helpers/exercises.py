@@ -297,7 +297,7 @@ def check_right_from_left(fn: Callable) -> bool:
 
 
 def check_screen_space_ms(fn: Callable) -> bool:
-    """Exercise 8.2: ms per frame to stylize both eyes, from MACs per pixel and a MAC rate."""
+    """Exercise 8.3: ms per frame to stylize both eyes, from MACs per pixel and a MAC rate."""
     name = "screen-space cost"
     ok, got = _call(name, fn, 1000.0, (100, 200), 1e9)
     if not ok:
@@ -506,3 +506,336 @@ def check_sliced_wasserstein_1d(fn: Callable) -> bool:
             return check_close(name, got, expected, atol=1e-9, inputs=f"x={np.round(x[:3], 3)}..., y={np.round(y[:3], 3)}...",
                                hint="sort both samples first: the k-th smallest of x is transported to the k-th smallest of y.")
     return report(name, True)
+
+
+# ------------------------------------------------------------ predictions and design decisions (issue 18)
+# Each of these asks for a prediction or a design choice *before* the learner measures it, then
+# measures it: a wrong prediction fails, whatever the CPU or the seed, because every measured
+# margin is large (the tests in tests/test_exercises_predictions.py and the robustness sweep check it).
+def _choice(name: str, answer, valid, what: str) -> tuple[bool, str | None]:
+    """Read one name from ``valid`` (case and spaces forgiven); a hint when it is not one of them."""
+    key = str(answer).strip().lower().replace("-", "_").replace(" ", "_") if isinstance(answer, str) else None
+    table = {str(v).lower().replace("-", "_").replace(" ", "_"): v for v in valid}
+    if key not in table:
+        report(name, False, f"{what} must be one of {', '.join(map(repr, valid))}; got {answer!r}.")
+        return False, None
+    return True, table[key]
+
+
+def _choices(name: str, answer, valid, what: str) -> tuple[bool, set | None]:
+    """Read a set of names from ``valid`` (a list, tuple or set; one string is a set of one)."""
+    items = [answer] if isinstance(answer, str) else answer
+    try:
+        items = list(items)
+    except TypeError:
+        report(name, False, f"{what} must be a set of names from {sorted(valid)}; got {type(answer).__name__}.")
+        return False, None
+    out = set()
+    for item in items:
+        ok, value = _choice(name, item, valid, f"each of {what}")
+        if not ok:
+            return False, None
+        out.add(value)
+    return True, out
+
+
+# ---- 00: which style needs the largest window?
+def measured_patch(style: str, image, top: int = 36, size: int = 64, tolerance: float = 1 / 255,
+                   share: float = 0.999) -> int:
+    """The window a style needs, measured: stylize a crop and the whole image, and find how far
+    from the crop's border the two disagree (the crop lacks the pixels beyond it). The patch is
+    2·reach + 1 pixels; ``top`` is a multiple of pixel art's block, so its blocks line up."""
+    from .styles import apply_style
+
+    x = np.asarray(image, dtype=np.float32)
+    full = apply_style(style, x)[top:top + size, top:top + size]
+    part = apply_style(style, x[top:top + size, top:top + size])
+    agree = np.all(np.abs(full - part) <= tolerance, axis=-1)
+    for reach in range(size // 2):
+        if agree[reach:size - reach, reach:size - reach].mean() >= share:
+            return 2 * reach + 1
+    return size
+
+
+def check_style_patches(largest, smallest, image=None) -> bool:
+    """Exercise 0.3 (prediction): the style that needs the largest window around a pixel, and the one
+    that needs the smallest. Measured on a bundled photo with :func:`measured_patch`."""
+    name = "which style needs the largest window"
+    from .styles import STYLES
+
+    names = tuple(STYLES)
+    ok, largest = _choice(name, largest, names, "largest")
+    if not ok:
+        return False
+    ok, smallest = _choice(name, smallest, names, "smallest")
+    if not ok:
+        return False
+    if image is None:
+        from .data import content_images
+
+        image = content_images(size=128)[0]
+    patches = {s: measured_patch(s, image) for s in names}
+    table = ", ".join(f"{s} {p} px" for s, p in sorted(patches.items(), key=lambda kv: kv[1]))
+    widest, narrowest = max(patches, key=patches.get), min(patches, key=patches.get)
+    if largest != widest:
+        return report(name, False, f"measured patches: {table}. {largest} needs {patches[largest]} px, {widest} "
+                                   f"{patches[widest]} px. Which style moves colour along a path of many pixels?")
+    if smallest != narrowest:
+        return report(name, False, f"measured patches: {table}. {smallest} needs {patches[smallest]} px, "
+                                   f"{narrowest} only {patches[narrowest]} px. Which style decides each pixel from "
+                                   "a block it already sits in?")
+    return report(name, True, f"measured patches: {table}. A generator and a discriminator need at least the "
+                              "largest of these as their receptive field.")
+
+
+# ---- 01: where does D say "real" when p_g is narrower than p_data?
+TOY_REGIONS = {"left tail": (0.4, 0.9), "centre": (1.3, 1.7), "right tail": (2.1, 2.6)}
+
+
+def narrow_generator_discriminator(seed: int = 0, steps: int = 600, data_std: float = 0.5, fake_std: float = 0.25):
+    """Train notebook 01's small D (tanh MLP) to tell N(1.5, data_std²) from a generator that is too
+    narrow, N(1.5, fake_std²); return ``(grid, D(grid), D*(grid))``."""
+    import keras
+    from scipy.stats import norm
+
+    from . import config, models
+
+    config.set_seed(seed)
+    rng = np.random.default_rng(config.seed_offset() + seed)
+    n = 32768
+    x = np.concatenate([1.5 + data_std * rng.standard_normal(n), 1.5 + fake_std * rng.standard_normal(n)])
+    y = np.concatenate([np.ones(n), np.zeros(n)])
+    d = models.build_discriminator("mlp", data_dim=1, hidden=32, depth=2, activation="tanh")
+    d.compile(optimizer=keras.optimizers.Adam(3e-3, beta_1=0.5), loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    batch = 512
+    d.fit(x[:, None].astype("float32"), y[:, None].astype("float32"), batch_size=batch,
+          epochs=max(1, round(steps * batch / len(x))), shuffle=True, verbose=0)
+    grid = np.linspace(0.0, 3.0, 61)
+    d_grid = 1 / (1 + np.exp(-np.asarray(d(grid[:, None].astype("float32")))[:, 0]))
+    p_data, p_g = norm.pdf(grid, 1.5, data_std), norm.pdf(grid, 1.5, fake_std)
+    return grid, d_grid, p_data / (p_data + p_g)
+
+
+def check_where_d_says_real(regions, seed: int = 0) -> bool:
+    """Exercise 1.3 (prediction): the regions where a trained D says "real" (D > 1/2) when the generator
+    is narrower than the data. The check trains D for a few seconds and reads it there."""
+    name = "where D says real"
+    ok, chosen = _choices(name, regions, tuple(TOY_REGIONS), "regions")
+    if not ok:
+        return False
+    grid, d, d_star = narrow_generator_discriminator(seed)
+    mean = {r: float(d[(grid >= a) & (grid <= b)].mean()) for r, (a, b) in TOY_REGIONS.items()}
+    star = {r: float(d_star[(grid >= a) & (grid <= b)].mean()) for r, (a, b) in TOY_REGIONS.items()}
+    measured = {r for r, v in mean.items() if v > 0.5}
+    table = ", ".join(f"{r}: D {mean[r]:.2f} (D* {star[r]:.2f})" for r in TOY_REGIONS)
+    if chosen != measured:
+        return report(name, False, f"measured {table}. D says real where p_data > p_g; a narrow p_g piles its "
+                                   "mass in the centre and leaves the tails to the data.")
+    return report(name, True, f"measured {table}: D is low where the generator crowds its samples and high "
+                              "where it leaves data uncovered, so -log D pushes the samples outwards.")
+
+
+# ---- 02: the cheapest translator that sees far enough
+TRANSLATOR_FILTERS = 16
+TRANSLATOR_REACH = 56
+TRANSLATOR_CHOICES = {"n_down": (1, 2, 3), "n_blocks": tuple(range(0, 7))}
+_CHEAPEST = (3, 1)  # measured by tests/test_exercises_predictions.py over the whole grid
+
+
+def _translator_cost(n_down: int, n_blocks: int):
+    from .models import build_generator, describe
+
+    info = describe(build_generator("resnet", filters=TRANSLATOR_FILTERS, n_down=n_down, n_blocks=n_blocks), size=64)
+    return info.receptive_field, float(info.macs_per_output_pixel)
+
+
+def check_translator_design(n_down, n_blocks, reach: int = TRANSLATOR_REACH) -> bool:
+    """Exercise 2.4 (design): ``n_down`` stride-2 levels and ``n_blocks`` residual blocks for a ResNet
+    translator with 16 filters whose receptive field covers ``reach`` pixels at the fewest MACs per
+    output pixel. The check builds the design and the cheapest one and measures both with ``describe``."""
+    name = "cheapest translator that sees far enough"
+    for label, value in (("n_down", n_down), ("n_blocks", n_blocks)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+                or value not in TRANSLATOR_CHOICES[label]:
+            return report(name, False, f"{label} must be one of {TRANSLATOR_CHOICES[label]}; got {value!r}.")
+    rf, macs = _translator_cost(int(n_down), int(n_blocks))
+    mine = f"n_down={n_down}, n_blocks={n_blocks}: receptive field {rf} px, {macs:,.0f} MACs per pixel"
+    if rf < reach:
+        return report(name, False, f"{mine}: it does not see {reach} px. Each layer adds (k - 1) × the product of "
+                                   "the strides before it.")
+    best_macs = macs if (int(n_down), int(n_blocks)) == _CHEAPEST else _translator_cost(*_CHEAPEST)[1]
+    if macs > best_macs * (1 + 1e-9):
+        return report(name, False, f"{mine}: it sees far enough, but another design does it for {best_macs:,.0f} "
+                                   f"MACs per pixel (yours costs {macs / best_macs:.2f}× as much). Where in the "
+                                   "network is a 3×3 convolution cheapest, and where does it reach furthest?")
+    return report(name, True, f"{mine}: each stride-2 level doubles the reach of every layer after it and "
+                              "quarters the pixels it runs on.")
+
+
+# ---- 04: which generator losses saturate?
+def confident_ring_discriminator(seed: int = 0, steps: int = 200):
+    """Train notebook 04's ring discriminator against an untrained generator until it rejects the fakes;
+    return ``(generator, discriminator, noise)``."""
+    import keras
+    import tensorflow as tf
+
+    from . import config, losses, metrics, models
+
+    config.set_seed(seed)
+    data = metrics.sample_ring(4096, std=0.05, seed=config.seed_offset() + seed)
+    g = models.build_generator("mlp", noise_dim=2, data_dim=2, hidden=128, depth=3)
+    d = models.build_discriminator("mlp", data_dim=2, hidden=128, depth=3)
+    z = np.random.default_rng(config.seed_offset() + seed).standard_normal((512, 2)).astype("float32")
+    fakes = g(z)
+    opt = keras.optimizers.Adam(1e-3, beta_1=0.5)
+
+    @tf.function
+    def step(real):
+        with tf.GradientTape() as tape:
+            loss = losses.minimax_d_loss(d(real, training=True), d(fakes, training=True))
+        opt.apply_gradients(zip(tape.gradient(loss, d.trainable_variables), d.trainable_variables))
+
+    rng = np.random.default_rng(seed + 1)
+    for _ in range(steps):
+        step(data[rng.integers(0, len(data), 256)])
+    return g, d, z
+
+
+def generator_gradient_ratios(seed: int = 0) -> tuple[dict, float]:
+    """‖∇_θ L_G‖ of each GAN loss's generator loss against one confident discriminator, divided by the
+    non-saturating loss's; and the mean D(G(z))."""
+    import tensorflow as tf
+
+    from .losses import GAN_LOSSES
+
+    g, d, z = confident_ring_discriminator(seed)
+    norms = {}
+    for loss_name, pair in GAN_LOSSES.items():
+        with tf.GradientTape() as tape:
+            logits = d(g(z, training=True), training=False)
+            loss = pair.g_loss(logits)
+        grads = tape.gradient(loss, g.trainable_variables)
+        norms[loss_name] = float(tf.linalg.global_norm(grads))
+    d_fake = float(tf.reduce_mean(tf.sigmoid(d(g(z)))))
+    return {k: v / norms["nonsaturating"] for k, v in norms.items()}, d_fake
+
+
+def check_saturating_losses(saturating, seed: int = 0, threshold: float = 0.1) -> bool:
+    """Exercise 4.3 (prediction): the GAN losses whose *generator* gradient vanishes when D confidently
+    rejects the fakes. The check trains a ring discriminator until it does and measures each loss's
+    gradient, relative to the non-saturating loss's (below ``threshold``: saturated)."""
+    name = "which generator losses saturate"
+    from .losses import ALIASES, GAN_LOSSES
+
+    if isinstance(saturating, (list, tuple, set, frozenset, str)):
+        items = [saturating] if isinstance(saturating, str) else list(saturating)
+        saturating = [ALIASES.get(str(x).strip().lower(), x) for x in items]
+    ok, chosen = _choices(name, saturating, tuple(GAN_LOSSES), "saturating")
+    if not ok:
+        return False
+    ratios, d_fake = generator_gradient_ratios(seed)
+    measured = {k for k, v in ratios.items() if v < threshold}
+    table = ", ".join(f"{k} {v:.3g}" for k, v in ratios.items())
+    where = f"with D(G(z)) = {d_fake:.2g}, gradient relative to the non-saturating loss: {table}"
+    if chosen != measured:
+        wrong = sorted(chosen ^ measured)
+        hint = ("The hinge *discriminator* loss stops at its margin, but the hinge generator loss -D(G(z)) is "
+                "linear in the logit." if "hinge" in wrong else
+                "Differentiate each generator loss with respect to the logit at a very negative logit.")
+        return report(name, False, f"{where}. {hint}")
+    return report(name, True, where)
+
+
+# ---- 08: what the right eye sees that the left eye does not
+def measured_disocclusion(d_near: int, d_far: int, width: int = 160, obj=(60, 90)):
+    """A background at disparity ``d_far`` with an object at ``d_near`` in columns ``obj`` of the left
+    view; forward-warp it to the right view and return ``(side, columns)`` of the band next to the
+    object that no left pixel lands on (the right eye alone sees it)."""
+    from .metrics import forward_splat_disparity
+
+    disparity = np.full((4, width), float(d_far))
+    disparity[:, obj[0]:obj[1]] = float(d_near)
+    nearest, _, _ = forward_splat_disparity(disparity)
+    hole = ~np.isfinite(nearest[0])
+    x0, x1 = obj[0] - d_near, obj[1] - d_near       # the object in the right view
+    reach = range(max(0, x0 - 2 * d_near), x0), range(x1, min(width - d_far - 1, x1 + 2 * d_near))
+    left, right = int(hole[list(reach[0])].sum()), int(hole[list(reach[1])].sum())
+    if left and right:
+        return "both", left + right
+    return ("left", left) if left else ("right", right) if right else ("none", 0)
+
+
+def check_disocclusion(side, width_fn) -> bool:
+    """Exercise 8.2 (prediction): on which side of a near object the right eye sees background the left
+    eye does not, and how many columns wide that band is, as a function of the two disparities. The
+    check warps left-view disparity maps to the right view and measures the band."""
+    name = "what only the right eye sees"
+    ok, side = _choice(name, side, ("left", "right"), "side")
+    if not ok:
+        return False
+    cases = [(12, 2), (8, 3), (20, 0), (6, 5), (15, 9)]
+    for d_near, d_far in cases:
+        where, columns = measured_disocclusion(d_near, d_far)
+        if side != where:
+            return report(name, False, f"measured for a near object at d = {d_near} px in front of a background at "
+                                       f"{d_far} px: the band is on the {where} of the object in the right view. "
+                                       "The right eye sits to the right: which background does it see behind the "
+                                       "object's edge?")
+        ok, got = _call_number(name, width_fn, d_near, d_far, what="a number of columns")
+        if not ok:
+            return False
+        if abs(got - columns) > 1e-9:
+            return report(name, False, f"for d_near = {d_near}, d_far = {d_far} the measured band is {columns} columns "
+                                       f"wide, you said {got:g}. The object moves by d_near, the background behind "
+                                       "it by d_far.")
+    return report(name, True, f"{len(cases)} scenes measured: the band is on the {side} of the object, "
+                              "d_near - d_far columns wide")
+
+
+# ---- 03: how many verdicts does one pixel sway?
+PATCHGAN_FIELDS = (16, 34, 70)
+
+
+def measured_verdicts(receptive_field: int, side: int = 160) -> tuple[int, int, float]:
+    """Change one pixel of an input to an untrained PatchGAN and count the rows of its logit map that
+    change; the most over ``stride`` neighbouring positions. Returns ``(stride, count, margin)``, where
+    ``margin`` is the smallest change counted divided by the largest change left uncounted (round-off)."""
+    from .models import build_discriminator
+
+    d = build_discriminator("patchgan", receptive_field=receptive_field, filters=8, norm="none", channels=1,
+                            kernel_initializer="he_normal")
+    x = np.random.default_rng(receptive_field).random((1, side, side, 1)).astype("float32")
+    base = np.asarray(d(x), dtype=np.float64)[0, ..., 0]
+    stride = side // base.shape[0]
+    best, margin = 0, np.inf
+    for offset in range(stride):
+        poked = x.copy()
+        poked[0, side // 2 + offset, side // 2 + offset, 0] += 0.5
+        change = np.abs(np.asarray(d(poked), dtype=np.float64)[0, ..., 0] - base).max(axis=1)
+        moved = change > 1e-4 * change.max()
+        rows = np.flatnonzero(moved)
+        best = max(best, int(rows.max() - rows.min() + 1))
+        still = change[~moved].max() if (~moved).any() else 0.0
+        margin = min(margin, change[moved].min() / max(still, 1e-30))
+    return stride, best, float(margin)
+
+
+def check_verdicts_per_pixel(fn) -> bool:
+    """Exercise 3.3 (prediction): ``fn(receptive_field, stride)``, the most logits along one axis of a
+    PatchGAN's map that one input pixel can change. The check pokes one pixel of untrained PatchGANs
+    and counts the logits that move."""
+    name = "verdicts per pixel"
+    for rf in PATCHGAN_FIELDS:
+        stride, count, _ = measured_verdicts(rf)
+        ok, got = _call_number(name, fn, rf, stride, what="a number of logits")
+        if not ok:
+            return False
+        if got != count:
+            hint = ("Round up: windows s pixels apart, each r wide; some pixel lies in ceil(r / s) of them."
+                    if abs(got - rf / stride) < 1e-9 or got == rf // stride else
+                    "The windows of neighbouring logits are s pixels apart and r pixels wide: count how many "
+                    "contain one pixel.")
+            return report(name, False, f"receptive field {rf} px, stride {stride}: one pixel changed {count} logits "
+                                       f"along an axis, you said {got:g}. {hint}")
+    return report(name, True, f"{len(PATCHGAN_FIELDS)} PatchGANs poked (16, 34, 70 px): one pixel is judged by "
+                              "up to ceil(r / s) logits along each axis")
