@@ -839,3 +839,43 @@ def check_verdicts_per_pixel(fn) -> bool:
                                        f"along an axis, you said {got:g}. {hint}")
     return report(name, True, f"{len(PATCHGAN_FIELDS)} PatchGANs poked (16, 34, 70 px): one pixel is judged by "
                               "up to ceil(r / s) logits along each axis")
+
+
+# ------------------------------------------------------------ 07: predict the padding a seam-free pass needs
+def _wrap_stylize(generator, panorama, p: int) -> np.ndarray:
+    from .unpaired import translate
+
+    x = np.concatenate([panorama[:, -p:], panorama, panorama[:, :p]], axis=1) if p else panorama
+    out = translate(generator, x)
+    return out[:, p:out.shape[1] - p] if p else out
+
+
+def measured_min_wrap_pad(generator, panorama, shift: int = 8, tolerance: float = 1e-9) -> int:
+    """The fewest wrap-around columns p for which stylizing the p-padded panorama commutes with a
+    yaw roll (MSE ≤ ``tolerance``): measured by trying p = 0, 1, 2, … ."""
+    for p in range(0, panorama.shape[1] // 2):
+        rolled = _wrap_stylize(generator, np.roll(panorama, shift, axis=1), p)
+        if float(np.mean((rolled - np.roll(_wrap_stylize(generator, panorama, p), shift, axis=1)) ** 2)) <= tolerance:
+            return p
+    raise ValueError("no padding up to half the width makes this translator commute with a roll")
+
+
+def check_min_wrap_pad(answer, generator, panorama, receptive_field: int) -> bool:
+    """Exercise 7.3: predict, from the receptive field alone, the fewest wrap-around columns a
+    seam-free pass needs; the check measures it by trying every padding."""
+    name = "fewest wrap columns"
+    try:
+        p = int(answer)
+    except (TypeError, ValueError):
+        return report(name, False, f"expected a whole number of columns, got {answer!r}.")
+    if p != answer:
+        return report(name, False, f"expected a whole number of columns, got {answer!r}.")
+    measured = measured_min_wrap_pad(generator, panorama)
+    if p == measured:
+        return report(name, True, f"{p} columns: an output column sees {receptive_field // 2} columns to "
+                                  f"each side; measured, fewer columns break the roll symmetry.")
+    if p > measured:
+        return report(name, False, f"{p} columns work but are not the fewest: measured, {measured} suffice. "
+                                   "How many columns to each side does one output column see?")
+    return report(name, False, f"with {p} columns a roll changes the result (measured: it needs {measured}). "
+                               f"A receptive field of {receptive_field} px reaches how far to each side?")

@@ -123,3 +123,16 @@ def test_disocclusion_right_and_wrong(capsys):
         raise NotImplementedError()
     assert not ex.check_disocclusion("right", not_done)
     assert "not done yet" in capsys.readouterr().out
+
+
+def test_min_wrap_pad_is_measured_and_a_wrong_prediction_fails():
+    from gvr_helpers import unpaired, world
+
+    g = unpaired.residual_translator(depth=4)          # receptive field 9 px
+    g.get_layer("delta").set_weights([0.3 * np.random.default_rng(0).standard_normal(w.shape).astype("float32")
+                                      for w in g.get_layer("delta").get_weights()])
+    pano = world.panorama(seed=1, height=32, width=64)
+    assert ex.measured_min_wrap_pad(g, pano) == 4
+    assert ex.check_min_wrap_pad(4, g, pano, 9)
+    for wrong in (3, 5, 9, "four", 4.5):
+        assert not ex.check_min_wrap_pad(wrong, g, pano, 9)
