@@ -879,3 +879,30 @@ def check_min_wrap_pad(answer, generator, panorama, receptive_field: int) -> boo
                                    "How many columns to each side does one output column see?")
     return report(name, False, f"with {p} columns a roll changes the result (measured: it needs {measured}). "
                                f"A receptive field of {receptive_field} px reaches how far to each side?")
+
+
+# ------------------------------------------------------------ 09: predict which fusion keeps a face best
+def measured_fusion_ssim(original, stylized) -> dict:
+    """Content SSIM to the original of each fusion at full strength (alpha = the stylized image)."""
+    from .metrics import ssim
+    from .transfer import FUSIONS
+
+    return {m: ssim(np.asarray(FUSIONS[m](stylized, original), np.float32), original)
+            for m in ("alpha", "luminance", "laplacian")}
+
+
+def check_fusion_keeps_face(answer, originals, stylized) -> bool:
+    """Exercise 9.2: predict which fusion, at full strength, keeps the most of a face's structure
+    (highest SSIM to the original, averaged over the portraits); the check measures all three."""
+    name = "fusion that keeps the face"
+    options = ("alpha", "luminance", "laplacian")
+    if answer not in options:
+        return report(name, False, f"answer one of {options}, got {answer!r}.")
+    scores = [measured_fusion_ssim(o, s) for o, s in zip(originals, stylized)]
+    mean = {m: float(np.mean([s[m] for s in scores])) for m in options}
+    best = max(mean, key=mean.get)
+    table = ", ".join(f"{m} {v:.2f}" for m, v in mean.items())
+    if answer == best:
+        return report(name, True, f"measured mean SSIM at full strength: {table}.")
+    return report(name, False, f"measured mean SSIM at full strength: {table}. Which fusion keeps the original's "
+                               "coarse structure and takes only the style's fine detail?")

@@ -136,3 +136,17 @@ def test_min_wrap_pad_is_measured_and_a_wrong_prediction_fails():
     assert ex.check_min_wrap_pad(4, g, pano, 9)
     for wrong in (3, 5, 9, "four", 4.5):
         assert not ex.check_min_wrap_pad(wrong, g, pano, 9)
+
+
+def test_fusion_prediction_is_measured():
+    rng = np.random.default_rng(0)
+    from gvr_helpers.data import bundled_image
+
+    original = bundled_image("astronaut", 64)
+    stylized = np.clip(original[::-1] * 0.5 + 0.3 * rng.random(original.shape), 0, 1).astype(np.float32)
+    scores = ex.measured_fusion_ssim(original, stylized)
+    best = max(scores, key=scores.get)
+    assert ex.check_fusion_keeps_face(best, [original], [stylized])
+    for wrong in {"alpha", "luminance", "laplacian"} - {best}:
+        assert not ex.check_fusion_keeps_face(wrong, [original], [stylized])
+    assert not ex.check_fusion_keeps_face("pyramid", [original], [stylized])
