@@ -18,7 +18,7 @@ output's and the ground truth's luminance (`structure_db`), with its own ratio.
 
 Methods run one at a time (under `make bench`, GVR_PROFILE=fast: 10 s each, two styles). The last
 line printed is one JSON object with `mean_ratio` and `min_ratio`. With GVR_FIGURES_DIR=figures
-set, the PSNR-vs-time figure is written to figures/05_unpaired_vs_oracle.png.
+set, the PSNR-vs-time figure is written to figures/05_unpaired_vs_oracle_all_styles.png.
 """
 from __future__ import annotations
 
@@ -171,7 +171,7 @@ def plot(curves: dict):
         ax.set(title=style, xlabel="training time (min)", ylabel="validation PSNR vs ground truth (dB)")
         ax.legend(fontsize=7)
     fig.tight_layout()
-    save_figure(fig, "05_unpaired_vs_oracle")
+    save_figure(fig, "05_unpaired_vs_oracle_all_styles")
     return fig
 
 
