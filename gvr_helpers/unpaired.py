@@ -130,6 +130,13 @@ def crop_stream(first, second, batch_size: int = 16, seed: int = 0, start_step: 
 
 
 # ============================================================ models
+def _check_sizes(sizes) -> None:
+    """Each (label, value, least) must be an int >= least, else a ValueError that names it."""
+    for label, v, least in sizes:
+        if isinstance(v, bool) or not isinstance(v, int) or v < least:
+            raise ValueError(f"{label} must be an integer >= {least}, got {v!r}")
+
+
 def residual_translator(filters: int = 16, depth: int = 5, kernel: int = 3, pointwise: int = 2,
                         name: str = "residual_translator") -> keras.Model:
     """A small fully convolutional translator: output = clip(x + Δ(x), 0, 1).
@@ -142,10 +149,7 @@ def residual_translator(filters: int = 16, depth: int = 5, kernel: int = 3, poin
     learns only the change a style makes. No down-sampling and no normalisation: cheap
     enough to take many steps a minute on a CPU.
     """
-    for label, v, least in (("filters", filters, 1), ("depth", depth, 1), ("kernel", kernel, 1),
-                            ("pointwise", pointwise, 0)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < least:
-            raise ValueError(f"{label} must be an integer >= {least}, got {v!r}")
+    _check_sizes((("filters", filters, 1), ("depth", depth, 1), ("kernel", kernel, 1), ("pointwise", pointwise, 0)))
     inputs = keras.Input((None, None, 3), name="image")
     x = layers.Rescaling(2.0, offset=-1.0)(inputs)
     p = (kernel - 1) // 2, kernel // 2
@@ -177,10 +181,7 @@ def style_translator(filters: int = 16, depth: int = 8, low: int = 4, low_filter
     any Python, safe mode on, without importing this package. Its total stride is ``low``:
     :func:`translate` pads images to a multiple of it.
     """
-    for label, v, least in (("filters", filters, 1), ("depth", depth, 1), ("low", low, 0),
-                            ("low_filters", low_filters, 1)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < least:
-            raise ValueError(f"{label} must be an integer >= {least}, got {v!r}")
+    _check_sizes((("filters", filters, 1), ("depth", depth, 1), ("low", low, 0), ("low_filters", low_filters, 1)))
     inputs = keras.Input((None, None, 3), name="image")
     x0 = layers.Rescaling(2.0, offset=-1.0)(inputs)
     x = x0
