@@ -781,7 +781,12 @@ def fast_recipe(patch: int = 11, generator: str = "ink", filters: int | None = N
     model = FastTranslator(g, d)
     options.update(augment=colour_preserving_augment(noise), content_weight=5.0, colour_weight=0.0,
                    g_learning_rate=2e-4, d_learning_rate=2e-3, decay_steps=decay_steps)
-    options.update(compile_options)
+    return _compiled(model, options, compile_options, adversarial)
+
+
+def _compiled(model: FastTranslator, defaults: dict, overrides: dict, adversarial: bool) -> FastTranslator:
+    """Compile a recipe with its defaults, the caller's overrides, and no GAN term if not adversarial."""
+    options = {**defaults, **overrides}
     if not adversarial:
         options["adversarial_weight"] = 0.0
     model.compile(**options)
@@ -814,11 +819,7 @@ def style_recipe(adversarial: bool = True, filters: int = 16, depth: int = 8, lo
     options = dict(anchor=losses_mod.structure_anchor, content_weight=1.0, identity_weight=0.0,
                    colour_weight=0.0, patch_weight=10.0, augment=colour_preserving_augment(noise),
                    g_learning_rate=1e-3, d_learning_rate=2e-3, decay_steps=None)
-    options.update(compile_options)
-    if not adversarial:
-        options["adversarial_weight"] = 0.0
-    model.compile(**options)
-    return model
+    return _compiled(model, options, compile_options, adversarial)
 
 
 def cyclegan_recipe(crop: int = 16, generator: keras.Model | None = None, inverse: keras.Model | None = None

@@ -157,13 +157,19 @@ def _hit_distance(angles, t, column, elevation):
     idx -= column * k
     hit = idx < k
     i = np.minimum(idx, k - 1)
+    return np.where(hit, _between_crossings(angles, t, column, i, elevation), np.inf)
+
+
+def _between_crossings(angles, t, column, i, elevation):
+    """Distance along a ray at ``elevation``, interpolated between march step i − 1 and the step i
+    where the ray first passes under the terrain's horizon angle (−90°, distance 0 before step 0)."""
     a1 = angles[column, i]
     t1 = t[i]
     prev = np.maximum(i - 1, 0)
     a0 = np.where(i > 0, angles[column, prev], -np.pi / 2)
     t0 = np.where(i > 0, t[prev], 0.0)
     w = np.clip((elevation - a0) / np.maximum(a1 - a0, 1e-12), 0.0, 1.0)
-    return np.where(hit, t0 + w * (t1 - t0), np.inf)
+    return t0 + w * (t1 - t0)
 
 
 def _sky(world: World, azimuth, elevation, at=None):
@@ -370,13 +376,7 @@ def _shade_panorama(world: World, height: int, width: int, return_depth: bool = 
         gr, gc = np.divmod(hit, width)
         i = idx[hit].astype(np.intp)
         elevation = el[r0 + gr]
-        a1 = angles[gc, i]
-        t1 = t[i]
-        prev = np.maximum(i - 1, 0)
-        a0 = np.where(i > 0, angles[gc, prev], -np.pi / 2)
-        t0 = np.where(i > 0, t[prev], 0.0)
-        w = np.clip((elevation - a0) / np.maximum(a1 - a0, 1e-12), 0.0, 1.0)
-        d = t0 + w * (t1 - t0)
+        d = _between_crossings(angles, t, gc, i, elevation)
         # _render, each colour only where it is kept
         band = np.empty(((r1 - r0) * width, 3))
         sky = np.flatnonzero(idx >= k)
