@@ -643,7 +643,12 @@ def describe(model: keras.Model, size: int | tuple[int, int] = 256) -> ModelDesc
             continue
         inputs = _as_list(layer.input)
         macs += _layer_macs(layer, tuple(inputs[0].shape), tuple(outputs[0].shape))
-        state = _propagate_rf(layer, [states[id(t)] for t in inputs if id(t) in states] or [((1, 1), (1, 1))])
+        found = [states[id(t)] for t in inputs if id(t) in states] or [((1, 1), (1, 1))]
+        if hasattr(_inner(layer), "receptive_field_px"):  # a layer that states its own reach (unpaired.InkOver)
+            (rf, jump), k = found[0], int(_inner(layer).receptive_field_px)
+            state = (tuple(r + (k - 1) * j for r, j in zip(rf, jump)), jump)
+        else:
+            state = _propagate_rf(layer, found)
         for t in outputs:
             states[id(t)] = state
     out_shape = tuple(clone.outputs[0].shape)

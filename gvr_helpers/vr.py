@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import math
 import time
 import weakref
 from pathlib import Path
@@ -31,7 +30,6 @@ import numpy as np
 
 from . import metrics
 from .models import UnknownGeometry, translator_geometry
-from .config import set_seed
 from .data import atomic_write
 from .transfer import DEFAULT_ALIGN, DEFAULT_TILE, apply_generator, check_image
 
@@ -933,72 +931,7 @@ def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: flo
     return path
 
 
-# ------------------------------------------------------------ a stand-in translator for the VR notebooks
-def stand_in_translator(style: str = "woodblock", steps: int = 150, seed: int = 0, crop: int = 32,
-                        batch_size: int = 16, filters: int | None = None, padding: str = "reflect",
-                        upsampling: str = "resize", learning_rate: float = 2e-3, images=None,
-                        kind: str = "residual"):
-    """A small translator trained for a few seconds, *paired*, with L1 on (x, S(x)) crops of
-    generated landscapes, S an algorithmic style from :mod:`gvr_helpers.styles`.
-
-    It stands in for the GAN-trained translators of notebook 05 in the VR notebooks: what
-    they measure (seams, yaw equivariance, stereo agreement, flicker, cost) is a property of
-    how a translator is *applied*, not of how it was trained. ``images`` replaces the
-    generated landscapes as training content (e.g. an artist's own photos).
-
-    ``kind="residual"`` (default) is the course's own generator,
-    :func:`gvr_helpers.unpaired.residual_translator` (16 filters unless ``filters`` says
-    otherwise), as deep as :func:`gvr_helpers.unpaired.paired_oracle` makes it for the
-    style's patch size. Its total stride is 1, so circular stylization commutes with a yaw
-    roll by *any* number of columns and no column of the panorama is special by construction;
-    a strided network (``kind="unet"`` or ``"resnet"``, total stride 4, 8 filters by default)
-    commutes only with rolls by multiples of its stride, and its wrap column pair always sits
-    on a stride-block boundary. All kinds use no normalisation (no image-wide statistics), so
-    tiles and circular padding give exact results; the U-Net and ResNet up-sample by
-    resize-then-convolve (``upsampling="resize"``), which avoids the checkerboard of
-    transposed convolutions. ``padding`` is the mode of every ``Pad2D`` layer.
-    """
-    import keras
-
-    from . import models, styles, unpaired, world
-
-    if steps < 1:
-        raise ValueError(f"steps must be >= 1, got {steps}")
-    if kind not in ("residual", "unet", "resnet"):
-        raise ValueError(f"kind must be 'residual', 'unet' or 'resnet', got {kind!r}")
-    if style not in styles.STYLES:
-        raise ValueError(f"unknown style {style!r}; choose one of {sorted(styles.STYLES)}")
-    used = set_seed(seed)                            # $GVR_SEED shifts it (config.seed_offset)
-    if images is None:
-        images = [world.panorama(seed=seed + 1, height=256, width=512)]
-        images += list(world.landscape_views(seed=seed + 2, n=4, size=128))
-    images = [check_image(x, "training image") for x in images]
-    if not images or min(min(x.shape[:2]) for x in images) < crop:
-        raise ValueError(f"need at least one training image of at least {crop}×{crop} pixels")
-    targets = [styles.apply_style(style, x) for x in images]
-    rng = np.random.default_rng(used)
-    n = steps * batch_size
-    which = rng.integers(0, len(images), n)
-    xs, ys = [], []
-    for i in which:
-        h, w = images[i].shape[:2]
-        top, left = rng.integers(0, h - crop + 1), rng.integers(0, w - crop + 1)
-        xs.append(images[i][top:top + crop, left:left + crop])
-        ys.append(targets[i][top:top + crop, left:left + crop])
-    if kind == "residual":
-        patch = styles.STYLES[style].patch
-        generator = unpaired.residual_translator(filters=filters or 16, depth=max(2, math.ceil((patch - 1) / 2)))
-        if padding != "reflect":
-            generator = with_padding(generator, padding)
-    else:
-        options = dict(n_down=2) if kind == "unet" else {}
-        generator = models.build_generator(kind, filters=filters or 8, n_blocks=2 if kind == "resnet" else 1,
-                                           norm="none", padding=padding, upsampling=upsampling, **options)
-    generator.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mae")
-    generator.fit(np.stack(xs), np.stack(ys), batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
-    return generator
-
-
+# ------------------------------------------------------------ padding of a trained translator
 def with_padding(generator, padding: str = "circular"):
     """The same trained translator rebuilt with another padding mode (weights copied):
     padding="circular" makes every layer wrap along the width, so the network itself

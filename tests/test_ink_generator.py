@@ -161,3 +161,11 @@ def test_ink_layers_take_the_output_apart_exactly():
         unpaired.ink_layers(unpaired.residual_translator(filters=4, depth=2), x)
     with pytest.raises(ValueError, match="N×H×W×3"):
         unpaired.ink_layers(g, x[0])
+
+
+def test_describe_counts_the_ink_layers_reach_in_the_receptive_field():
+    g = unpaired.ink_over_colours()
+    from gvr_helpers import models
+
+    reach = models.translator_geometry(g).rf
+    assert reach > 1 and models.describe(g).receptive_field == reach
