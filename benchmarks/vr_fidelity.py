@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from gvr_helpers import config, data, metrics, models, unpaired, vr, world  # noqa: E402
+from gvr_helpers import config, data, metrics, models, sphere, unpaired, vr, world  # noqa: E402
 
 
 def wrap_pair_percentile(image) -> float:
@@ -63,7 +63,7 @@ def measure(name: str, generator, pano, profile) -> dict:
     equivariance = {m: metrics.yaw_equivariance_mse(fn, pano, k) for m, fn in methods.items()}
 
     size = pano.shape[0] // 2
-    cube = {"input": metrics.cube_seam_ratio(vr.render_faces(pano, size)),
+    cube = {"input": metrics.cube_seam_ratio(sphere.render_faces(pano, size)),
             "independent_faces": metrics.cube_seam_ratio(vr.stylize_cubemap(generator, pano, size, pad=0)),
             "cubemap": metrics.cube_seam_ratio(vr.stylize_cubemap(generator, pano, size, pad=size // 4))}
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
+from . import sphere
+
 
 def _pair(a, b):
     a = np.asarray(a, dtype=np.float64)
@@ -181,17 +183,15 @@ def cube_seam_ratio(faces) -> float:
     convention; the pixel across each edge is found geometrically (one pixel beyond the
     edge, projected onto the cube), so there is no hand-written edge table.
     """
-    from . import vr
-
-    size = vr._check_faces(faces)
+    size = sphere.check_faces(faces)
     imgs = {k: np.asarray(v, dtype=np.float64) for k, v in faces.items()}
     idx = np.arange(size)
     t = 2 * (idx + 0.5) / size - 1
     beyond = 1 + 1.0 / size  # tan-plane coordinate one pixel past the edge
     last, zero, full = size - 1, np.zeros(size, int), np.full(size, size - 1)
     seam, inner = [], []
-    for name in vr.FACE_ORDER:
-        f, r, u = vr._axes(name)
+    for name in sphere.FACE_ORDER:
+        f, r, u = sphere.face_axes(name)
         # (a, b) beyond each edge, the edge pixels, and the pixels one step inside
         for a, b, (er, ec), (ir, ic) in (
                 (np.full(size, beyond), t, (idx, full), (idx, full - 1)),
@@ -199,14 +199,14 @@ def cube_seam_ratio(faces) -> float:
                 (t, np.full(size, beyond), (full, idx), (full - 1, idx)),
                 (t, np.full(size, -beyond), (zero, idx), (zero + 1, idx))):
             d = f + a[:, None] * r - b[:, None] * u
-            others = [n for n in vr.FACE_ORDER if n != name]
-            owner = np.argmax(np.stack([d @ vr._axes(n)[0] for n in others]), axis=0)
+            others = [n for n in sphere.FACE_ORDER if n != name]
+            owner = np.argmax(np.stack([d @ sphere.face_axes(n)[0] for n in others]), axis=0)
             across = np.empty((size,) + imgs[name].shape[2:])
             for k, n in enumerate(others):
                 sel = owner == k
                 if not sel.any():
                     continue
-                g, gr, gu = vr._axes(n)
+                g, gr, gu = sphere.face_axes(n)
                 dk = d[sel] / (d[sel] @ g)[:, None]
                 gc = np.clip(np.floor((dk @ gr + 1) * size / 2), 0, last).astype(int)
                 gy = np.clip(np.floor((-(dk @ gu) + 1) * size / 2), 0, last).astype(int)

@@ -1,168 +1,21 @@
-"""Style transfer where VR needs it: 360° panoramas, skyboxes, two eyes, a turning head.
-
-Conventions (the same in the viewer, the skybox manifest and the notebooks):
-
-* An **equirectangular** panorama is H×W×3 (W = 2H). Column x is longitude
-  ``lon = (x + 0.5) / W · 360° − 180°`` (the centre column is straight ahead,
-  longitude grows to the right), row y is latitude ``lat = 90° − (y + 0.5) / H · 180°``
-  (top row = zenith). This is py360convert's convention.
-* **World axes** are three.js's: +Y up, the viewer looks along −Z at yaw 0, +X is
-  to the right. A direction is ``(cos lat sin lon, sin lat, −cos lat cos lon)``.
-* A **head pose** is (yaw, pitch, fov) in degrees: yaw > 0 turns right, pitch > 0
-  looks up, fov is the vertical = horizontal field of view of a square view.
-* **Cube faces** are named px, nx, py, ny, pz, nz after the axis they face (the
-  order three.js's CubeTextureLoader takes). Each face is the view from the cube's
-  centre along that axis: side faces upright; py is what you see tilting your head
-  up from the front (front at the image's bottom), ny tilting down (front at the
-  top). py360convert names them R, L, U, D, B, F. :data:`FACES` gives every face's
-  forward/right/up axes and the skybox manifest repeats them.
+"""Style transfer where VR needs it: seam-free 360° panoramas and skyboxes, two eyes that agree,
+a turning head, and a headset's frame budget. The geometry (and its conventions) is
+:mod:`gvr_helpers.sphere`; the pages and skybox files a headset opens are :mod:`gvr_helpers.headset`.
 """
 from __future__ import annotations
 
-import base64
-import io
-import json
 import time
 import weakref
-from pathlib import Path
 
 import numpy as np
 
 from . import metrics
 from .models import UnknownGeometry, translator_geometry
-from .data import atomic_write
+from .sphere import (FACE_ORDER, blend_faces, check_equirect, check_face_geometry, equirect_directions,
+                     face_directions, render_faces, rotation_sampling_map, rotation_sequence)
 from .transfer import DEFAULT_ALIGN, DEFAULT_TILE, apply_generator, check_image
 
-# name -> (forward, right, up) unit axes in world coordinates
-FACES = {
-    "px": ((1, 0, 0), (0, 0, 1), (0, 1, 0)),
-    "nx": ((-1, 0, 0), (0, 0, -1), (0, 1, 0)),
-    "py": ((0, 1, 0), (1, 0, 0), (0, 0, 1)),
-    "ny": ((0, -1, 0), (1, 0, 0), (0, 0, -1)),
-    "pz": ((0, 0, 1), (-1, 0, 0), (0, 1, 0)),
-    "nz": ((0, 0, -1), (1, 0, 0), (0, 1, 0)),
-}
-FACE_ORDER = tuple(FACES)
-PY360_NAMES = {"F": "nz", "R": "px", "B": "pz", "L": "nx", "U": "py", "D": "ny"}
 METHODS = ("naive", "circular", "cubemap")
-
-
-def _axes(name):
-    return tuple(np.asarray(a, dtype=np.float64) for a in FACES[name])
-
-
-def check_equirect(panorama, name: str = "panorama") -> np.ndarray:
-    """An H×W×3 image in [0, 1] with W = 2H, or a ValueError that says what is wrong."""
-    image = check_image(panorama, name)
-    h, w = image.shape[:2]
-    if w != 2 * h:
-        raise ValueError(f"{name} must be equirectangular (width = 2 × height), got {h}×{w}")
-    return image
-
-
-# ------------------------------------------------------------ sphere geometry
-def lonlat_to_direction(lon, lat):
-    """Unit directions (…×3) from longitude/latitude in radians."""
-    lon, lat = np.broadcast_arrays(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
-    return np.stack([np.cos(lat) * np.sin(lon), np.sin(lat), -np.cos(lat) * np.cos(lon)], axis=-1)
-
-
-def direction_to_lonlat(d):
-    d = np.asarray(d, dtype=np.float64)
-    d = d / np.linalg.norm(d, axis=-1, keepdims=True)
-    return np.arctan2(d[..., 0], -d[..., 2]), np.arcsin(np.clip(d[..., 1], -1, 1))
-
-
-def equirect_directions(h: int, w: int):
-    """The direction of every pixel centre of an h×w panorama."""
-    lon = (np.arange(w) + 0.5) / w * 2 * np.pi - np.pi
-    lat = np.pi / 2 - (np.arange(h) + 0.5) / h * np.pi
-    return lonlat_to_direction(lon[None, :], lat[:, None])
-
-
-def sample_equirect(panorama, directions):
-    """Bilinear look-up of a panorama in given directions, wrapping at ±180° longitude."""
-    pano = np.asarray(panorama, dtype=np.float32)
-    h, w = pano.shape[:2]
-    lon, lat = direction_to_lonlat(directions)
-    x = (lon + np.pi) / (2 * np.pi) * w - 0.5
-    y = np.clip((np.pi / 2 - lat) / np.pi * h - 0.5, 0, h - 1)
-    x0, y0 = np.floor(x).astype(int), np.minimum(np.floor(y).astype(int), h - 2)
-    tx, ty = (x - x0)[..., None], (y - y0)[..., None]
-    xa, xb = x0 % w, (x0 + 1) % w
-    top = (1 - tx) * pano[y0, xa] + tx * pano[y0, xb]
-    bottom = (1 - tx) * pano[y0 + 1, xa] + tx * pano[y0 + 1, xb]
-    return ((1 - ty) * top + ty * bottom).astype(np.float32)
-
-
-# ------------------------------------------------------------ head poses and perspective views
-def _rotate(d, yaw_deg, pitch_deg):
-    """Camera -> world: pitch about X (up positive), then yaw about Y (right positive)."""
-    p, t = np.deg2rad(pitch_deg), np.deg2rad(yaw_deg)
-    x, y, z = d[..., 0], d[..., 1], d[..., 2]
-    y, z = y * np.cos(p) - z * np.sin(p), y * np.sin(p) + z * np.cos(p)
-    x, z = x * np.cos(t) - z * np.sin(t), x * np.sin(t) + z * np.cos(t)
-    return np.stack([x, y, z], axis=-1)
-
-
-def _unrotate(d, yaw_deg, pitch_deg):
-    p, t = np.deg2rad(pitch_deg), np.deg2rad(yaw_deg)
-    x, y, z = d[..., 0], d[..., 1], d[..., 2]
-    x, z = x * np.cos(t) + z * np.sin(t), -x * np.sin(t) + z * np.cos(t)
-    y, z = y * np.cos(p) + z * np.sin(p), -y * np.sin(p) + z * np.cos(p)
-    return np.stack([x, y, z], axis=-1)
-
-
-def _tan_grid(fov_deg, hw):
-    """py360convert's pinhole grid: the outermost pixel centres sit at ±tan(fov/2)."""
-    t = np.tan(np.deg2rad(fov_deg) / 2)
-    h, w = hw
-    return np.linspace(-t, t, w), np.linspace(t, -t, h), t
-
-
-def perspective_directions(yaw: float, pitch: float, fov: float, hw=(256, 256)):
-    """World directions of the pixels of a pinhole view at a head pose."""
-    a, b, _ = _tan_grid(fov, hw)
-    cam = np.stack(np.broadcast_arrays(a[None, :], b[:, None], -np.ones((1, 1))), axis=-1)
-    cam = cam / np.linalg.norm(cam, axis=-1, keepdims=True)
-    return _rotate(cam, yaw, pitch)
-
-
-def perspective(panorama, yaw: float = 0.0, pitch: float = 0.0, fov: float = 90.0, hw=(256, 256)):
-    """What a head at pose (yaw, pitch) with field of view ``fov`` sees (py360convert.e2p)."""
-    import py360convert
-
-    pano = check_image(panorama, "panorama")
-    if not 0 < fov < 180:
-        raise ValueError(f"fov must be between 0 and 180 degrees, got {fov}")
-    view = py360convert.e2p(pano, fov_deg=float(fov), u_deg=float(yaw), v_deg=float(pitch),
-                            out_hw=tuple(int(v) for v in hw))
-    return np.clip(view, 0, 1).astype(np.float32)
-
-
-def rotation_sequence(panorama, yaws, pitch: float = 0.0, fov: float = 90.0, hw=(128, 128)):
-    """Frames a turning head sees: one perspective view per yaw (degrees)."""
-    return np.stack([perspective(panorama, y, pitch, fov, hw) for y in yaws])
-
-
-def rotation_sampling_map(pose_from, pose_to, fov: float, hw):
-    """Where each pixel of the view at ``pose_to`` = (yaw, pitch) lies in the view at ``pose_from``.
-
-    Pure head rotation moves pixels by a known homography; this is the optical flow
-    that a temporal warping error needs. Returns ``(rows, cols, valid)``.
-    """
-    d = perspective_directions(pose_to[0], pose_to[1], fov, hw)
-    cam = _unrotate(d, pose_from[0], pose_from[1])
-    a_max = np.tan(np.deg2rad(fov) / 2)
-    depth = -cam[..., 2]
-    front = depth > 1e-6
-    a = np.where(front, cam[..., 0] / np.where(front, depth, 1), np.inf)
-    b = np.where(front, cam[..., 1] / np.where(front, depth, 1), np.inf)
-    h, w = hw
-    cols = (a + a_max) / (2 * a_max) * (w - 1)
-    rows = (a_max - b) / (2 * a_max) * (h - 1)
-    valid = front & (cols >= 0) & (cols <= w - 1) & (rows >= 0) & (rows <= h - 1)
-    return rows, cols, valid
 
 
 def sequence_flicker(frames, poses, fov: float) -> float:
@@ -194,125 +47,6 @@ def head_motion(generator, panorama, yaws, pitch: float = 0.0, fov: float = 90.0
     }
 
 
-# ------------------------------------------------------------ cubemaps
-def face_directions(name: str, size: int, pad: int = 0):
-    """Directions of the pixel centres of face ``name`` (size×size), widened by ``pad``
-    pixels on every side: a face with overlapping borders sees past the cube's edges."""
-    if name not in FACES:
-        raise ValueError(f"unknown face {name!r}; faces are {', '.join(FACE_ORDER)}")
-    f, r, u = _axes(name)
-    t = (2 * (np.arange(size + 2 * pad) - pad + 0.5) / size) - 1
-    d = f + t[None, :, None] * r - t[:, None, None] * u
-    return d / np.linalg.norm(d, axis=-1, keepdims=True)
-
-
-def render_faces(panorama, size: int, pad: int = 0) -> dict:
-    """The six faces (each (size+2·pad)² px) sampled from a panorama."""
-    pano = check_equirect(panorama)
-    return {name: sample_equirect(pano, face_directions(name, size, pad)) for name in FACE_ORDER}
-
-
-def equirect_to_cubemap(panorama, size: int) -> dict:
-    """Six size×size faces named px…nz (py360convert.e2c, renamed to the documented convention)."""
-    import py360convert
-
-    pano = check_equirect(panorama)
-    faces = py360convert.e2c(pano, face_w=int(size), cube_format="dict")
-    # Checked in tests/test_vr.py: py360convert's faces are already views from the centre
-    # in this module's orientation, so renaming is all it takes.
-    out = {PY360_NAMES[k]: np.clip(v, 0, 1).astype(np.float32) for k, v in faces.items()}
-    return {name: out[name] for name in FACE_ORDER}
-
-
-def cubemap_to_equirect(faces: dict, h: int, w: int | None = None) -> np.ndarray:
-    """Back to a panorama (py360convert.c2e)."""
-    import py360convert
-
-    _check_faces(faces)
-    py = {k: np.asarray(faces[v], dtype=np.float32) for k, v in PY360_NAMES.items()}
-    return np.clip(py360convert.c2e(py, int(h), int(w or 2 * h), cube_format="dict"), 0, 1).astype(np.float32)
-
-
-def _check_faces(faces: dict) -> int:
-    missing = [n for n in FACE_ORDER if n not in faces]
-    if missing:
-        raise ValueError(f"a cubemap needs the faces {', '.join(FACE_ORDER)}; missing {', '.join(missing)}")
-    shapes = {np.asarray(faces[n]).shape for n in FACE_ORDER}
-    if len(shapes) != 1:
-        raise ValueError(f"all faces must have one shape, got {sorted(shapes)}")
-    shape = shapes.pop()
-    if len(shape) != 3 or shape[0] != shape[1] or shape[2] != 3:
-        raise ValueError(f"faces must be square N×N×3 images, got {shape}")
-    return shape[0]
-
-
-def blend_faces(faces: dict, size: int, pad: int, directions) -> np.ndarray:
-    """Colours in ``directions`` from six (possibly widened) faces, cross-faded on the sphere.
-
-    Each face is trusted fully inside its own 90° square and fades to zero at the
-    edge of its widened border, so where two faces overlap their colours blend
-    smoothly (Ruder et al., IJCV 2018). With ``pad=0`` every direction takes its one face.
-
-    ``faces`` must be what :func:`render_faces` (or a generator run on its faces) gives for
-    the same ``size`` and ``pad``: six (size+2·pad)² images. Any ``pad >= 0`` is valid
-    geometry (a widened face is still a pinhole view, only more stretched at its borders,
-    where its weight is small), so ``pad`` may exceed ``size``: a generator with a wide
-    receptive field on small faces needs that.
-    """
-    size, pad = _check_face_geometry(size, pad)
-    _check_widened_faces(faces, size, pad)
-    d = np.asarray(directions, dtype=np.float64)
-    total = np.zeros(d.shape[:-1] + (3,))
-    weight = np.zeros(d.shape[:-1] + (1,))
-    reach = 1 + 2 * pad / size
-    for name in FACE_ORDER:
-        f, r, u = _axes(name)
-        depth = d @ f
-        front = depth > 1e-9
-        safe = np.where(front, depth, 1)
-        a, b = (d @ r) / safe, -(d @ u) / safe
-        m = np.maximum(np.abs(a), np.abs(b))
-        if pad > 0:
-            s = np.clip((reach - m) / (reach - 1), 0, 1)
-            w = np.where(front, s * s * (3 - 2 * s), 0)  # smoothstep
-        else:
-            w = (front & (m <= 1 + 1e-9)).astype(np.float64)
-        cols = np.clip((a + 1) * size / 2 - 0.5 + pad, 0, size + 2 * pad - 1)
-        rows = np.clip((b + 1) * size / 2 - 0.5 + pad, 0, size + 2 * pad - 1)
-        total += w[..., None] * _bilinear(np.asarray(faces[name], np.float32), rows, cols)
-        weight += w[..., None]
-    return (total / np.maximum(weight, 1e-12)).astype(np.float32)
-
-
-def _bilinear(img, rows, cols):
-    h, w = img.shape[:2]
-    r0 = np.clip(np.floor(rows).astype(int), 0, h - 2)
-    c0 = np.clip(np.floor(cols).astype(int), 0, w - 2)
-    tr, tc = (rows - r0)[..., None], (cols - c0)[..., None]
-    top = (1 - tc) * img[r0, c0] + tc * img[r0, c0 + 1]
-    bottom = (1 - tc) * img[r0 + 1, c0] + tc * img[r0 + 1, c0 + 1]
-    return (1 - tr) * top + tr * bottom
-
-
-def _check_face_geometry(size, pad):
-    for label, value, least in (("face size", size, 1), ("face pad", pad, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-            raise ValueError(f"{label} must be an integer >= {least}, got {value!r}")
-    return int(size), int(pad)
-
-
-def _check_widened_faces(faces: dict, size: int, pad: int):
-    missing = [n for n in FACE_ORDER if n not in faces]
-    if missing:
-        raise ValueError(f"a cubemap needs the faces {', '.join(FACE_ORDER)}; missing {', '.join(missing)}")
-    side = size + 2 * pad
-    for name in FACE_ORDER:
-        shape = np.shape(faces[name])
-        if tuple(shape) != (side, side, 3):
-            raise ValueError(f"face {name} is {'×'.join(map(str, shape))}, but size={size} with pad={pad} needs "
-                             f"{side}×{side}×3 faces (render_faces(panorama, {size}, {pad}) renders them)")
-
-
 def _stylized_faces(generator, pano, size, pad, **run):
     faces = render_faces(pano, size, pad)
     return {name: apply_generator(generator, face, **run) for name, face in faces.items()}
@@ -322,7 +56,7 @@ def cubemap_pad(generator, size: int = 256, align: int = DEFAULT_ALIGN) -> int:
     """The default overlap (px) of :func:`stylize_cubemap`'s faces: size/8, but at least the
     generator's receptive-field radius rounded up to ``align`` (:func:`circular_pad`), so that
     no pixel of a face's own 90° square sees the border of its widened face."""
-    size, _ = _check_face_geometry(size, 0)
+    size, _ = check_face_geometry(size, 0)
     radius = _rounded_radius(generator, align, "cubemap_pad", "pad= (face_pad= for stylize_panorama)")
     return max(1, size // 8, radius)
 
@@ -360,7 +94,7 @@ def stylize_cubemap(generator, panorama, size: int = 256, pad: int | None = None
     whose receptive field cannot be read (a plain callable, a layer :func:`circular_pad`
     does not know) pass ``pad`` explicitly."""
     pano = check_equirect(panorama)
-    size, _ = _check_face_geometry(size, 0)
+    size, _ = check_face_geometry(size, 0)
     pad = _face_pad(generator, size, pad, run.get("align", DEFAULT_ALIGN))
     styled = _stylized_faces(generator, pano, size, pad, **run)
     return {name: blend_faces(styled, size, pad, face_directions(name, size)) for name in FACE_ORDER}
@@ -608,107 +342,6 @@ def stylize_stereo_panorama(generator, left, right, disparity_left, disparity_ri
     return sl, out, {"disoccluded": float(1 - valid.mean())}
 
 
-# ------------------------------------------------------------ skybox export
-def _write_bytes_atomic(path: Path, data: bytes):
-    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
-
-
-def _encode(image, fmt="png", quality=92, subsampling=None) -> bytes:
-    """PNG or JPEG bytes; ``subsampling=0`` keeps JPEG's colour at full resolution (4:4:4)."""
-    from PIL import Image
-
-    arr = (np.clip(np.asarray(image), 0, 1) * 255 + 0.5).astype(np.uint8)
-    buf = io.BytesIO()
-    if fmt == "png":
-        Image.fromarray(arr).save(buf, format="PNG")
-    elif fmt == "jpeg":
-        options = {} if subsampling is None else {"subsampling": subsampling}
-        Image.fromarray(arr).save(buf, format="JPEG", quality=quality, **options)
-    else:
-        raise ValueError(f"image format must be 'png' or 'jpeg', got {fmt!r}")
-    return buf.getvalue()
-
-
-def export_skybox(faces: dict, folder, name: str = "skybox") -> Path:
-    """Write px.png … nz.png and ``manifest.json`` (face order, axes, convention) into ``folder``.
-
-    Returns the manifest's path. Files are written atomically.
-    """
-    size = _check_faces(faces)
-    folder = Path(folder)
-    files = {}
-    for face in FACE_ORDER:
-        check_image(faces[face], f"face {face}")
-        _write_bytes_atomic(folder / f"{face}.png", _encode(faces[face]))
-        files[face] = f"{face}.png"
-    manifest = {
-        "name": name,
-        "format": "cubemap",
-        "face_size": int(size),
-        "order": list(FACE_ORDER),
-        "files": files,
-        "axes": {f: {"forward": list(a[0]), "right": list(a[1]), "up": list(a[2])} for f, a in FACES.items()},
-        "convention": ("world axes +Y up, front -Z, right +X (three.js); each face is the view from the cube's "
-                       "centre along 'forward' with image columns along 'right' and rows downwards along -'up'; "
-                       "py360convert names: " + ", ".join(f"{v}={k}" for k, v in PY360_NAMES.items())),
-    }
-    path = folder / "manifest.json"
-    _write_bytes_atomic(path, (json.dumps(manifest, indent=2) + "\n").encode())
-    return path
-
-
-def load_skybox(folder) -> dict:
-    """Read a skybox written by :func:`export_skybox` (checks the manifest).
-
-    A missing folder or manifest.json is a FileNotFoundError; a manifest that is not JSON, lacks
-    ``order`` or ``files``, lists a face file that is missing or not an image, or whose faces are
-    not ``face_size``×``face_size``, is a ValueError that names the manifest and the problem."""
-    from PIL import Image
-
-    folder = Path(folder)
-    manifest_path = folder / "manifest.json"
-    if not folder.is_dir():
-        raise FileNotFoundError(f"no skybox folder {folder} (export_skybox(faces, folder) writes one)")
-    if not manifest_path.is_file():
-        raise FileNotFoundError(f"no manifest.json in {folder}: a skybox folder holds the six faces and the "
-                                "manifest.json that export_skybox writes")
-    try:
-        manifest = json.loads(manifest_path.read_text())
-    except ValueError as err:  # not UTF-8 text, or not JSON
-        raise ValueError(f"{manifest_path} is not valid JSON ({err})") from None
-    if not isinstance(manifest, dict):
-        raise ValueError(f"{manifest_path} must hold a JSON object, got a {type(manifest).__name__}")
-    for key in ("order", "files"):
-        if key not in manifest:
-            raise ValueError(f"{manifest_path} has no key {key!r} (export_skybox writes it)")
-    if manifest["order"] != list(FACE_ORDER):
-        raise ValueError(f"{manifest_path}: unexpected face order {manifest['order']}; expected {list(FACE_ORDER)}")
-    files = manifest["files"]
-    unnamed = [f for f in FACE_ORDER if not isinstance(files, dict) or not isinstance(files.get(f), str)]
-    if unnamed:
-        raise ValueError(f"{manifest_path}: 'files' must name the file of every face; none for {', '.join(unnamed)}")
-    size = manifest.get("face_size")
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
-        raise ValueError(f"{manifest_path}: face_size must be a positive integer, got {size!r}")
-    faces = {}
-    for face in FACE_ORDER:
-        path = folder / files[face]
-        if not path.is_file():
-            raise ValueError(f"{manifest_path} lists {files[face]!r} for face {face}, but {path} does not exist")
-        try:
-            with Image.open(path) as im:
-                faces[face] = np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0
-        except OSError as err:  # PIL's UnidentifiedImageError is an OSError
-            raise ValueError(f"{manifest_path}: face {face}'s file {path} is not a readable image ({err})") from None
-        side = size if size is not None else faces[FACE_ORDER[0]].shape[0]
-        h, w = faces[face].shape[:2]
-        if (h, w) != (side, side):
-            what = f"face_size {side}" if size is not None else f"the size of face {FACE_ORDER[0]}"
-            raise ValueError(f"{manifest_path}: face {face} ({path.name}) is {h}×{w}, expected {side}×{side} ({what})")
-    _check_faces(faces)
-    return faces
-
-
 # ------------------------------------------------------------ stereo
 def right_view_disparity(disparity_left):
     """Disparity seen from the right eye, by forward-warping the left one.
@@ -805,130 +438,6 @@ def frame_budget(macs_per_pixel: float, macs_per_second: float, eye_hw=QUEST_EYE
             "texture_ms_per_frame": 0.0,
         })
     return rows
-
-
-# ------------------------------------------------------------ viewer
-# The page is written here, with no library: a WebGL fragment shader looks up the equirect
-# texture for every screen pixel (no sphere mesh, so no tessellation blur), and WebXR, where
-# the browser has it, renders each eye with its own projection and, for a stereo pair, its
-# own panorama. It needs no network and opens from file://.
-VIEWER_DIR = Path(__file__).resolve().parent / "viewer"
-VIEWER_KEY_STEP = 5.0          # degrees per arrow-key press
-VIEWER_ZOOM_STEP = 1.1         # fov factor per +/- press
-VIEWER_FOV_RANGE = (20.0, 110.0)  # vertical field of view, degrees
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-html,body{{margin:0;height:100%;overflow:hidden;background:#000;font-family:sans-serif}}
-#view{{position:absolute;left:0;top:0;width:100%;height:100%;display:block;touch-action:none;cursor:grab;outline:none}}
-#help{{position:absolute;top:8px;left:8px;right:8px;color:#fff;font-size:13px;pointer-events:none}}
-#help span{{background:rgba(0,0,0,.5);padding:4px 8px;border-radius:4px;line-height:1.9}}
-#bar{{position:absolute;left:0;right:0;bottom:12px;text-align:center}}
-#bar button{{font:13px sans-serif;margin:0 4px;padding:6px 12px;color:#fff;background:rgba(0,0,0,.6);
-border:1px solid #fff;border-radius:4px;cursor:pointer}}
-#bar button:disabled{{opacity:.5;cursor:default}}
-#msg{{position:absolute;top:40%;left:10%;right:10%;color:#f88;text-align:center;font-size:15px}}
-body.clean #help,body.clean #bar{{display:none}}
-</style>
-</head><body>
-<canvas id="view" tabindex="0"></canvas>
-<div id="help"><span>{title} — drag, swipe or arrow keys to look around; wheel, pinch or +/− to zoom{hints};
-h hides this</span></div>
-<div id="bar"><button id="toggle" hidden>Show original (t)</button><button id="vr" disabled>VR not available</button></div>
-<div id="msg" hidden></div>
-<script>
-var GVR_VIEWER = {config};
-</script>
-<script>
-{script}
-</script>
-</body></html>
-"""
-
-# The page's script: a small WebGL equirect viewer (drag/touch/keys, zoom, toggle, WebXR with one
-# panorama per eye), written for the course so a page needs no library and no network.
-_VIEWER_JS = (VIEWER_DIR / "viewer.js").read_text()
-
-
-def _viewer_texture(image, name: str, like=None) -> np.ndarray:
-    pano = check_equirect(image, name)
-    if like is not None and pano.shape != like.shape:
-        raise ValueError(f"{name} is {pano.shape[0]}×{pano.shape[1]}, but the panorama is "
-                         f"{like.shape[0]}×{like.shape[1]}: the two eyes of a stereo pair must have one size")
-    return pano
-
-
-def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: float = 75.0,
-                  title: str = "Stylized panorama", image_format: str = "jpeg", embed: bool = True, *,
-                  original=None, right=None, original_right=None, quality: int = 92) -> Path:
-    """Write a web page to look around ``panorama`` at its full resolution.
-
-    * Look around by dragging (mouse or one finger) or with the arrow keys
-      (:data:`VIEWER_KEY_STEP` degrees a press); zoom with the wheel, a pinch or +/−.
-    * ``original=``: the panorama before stylization; a button and the key "t" (in VR, a
-      controller's trigger) swap the two.
-    * ``right=``: the right eye's panorama of an omnidirectional stereo pair (``panorama`` is
-      then the left eye's); ``original_right=`` the same for the original (default: ``original``
-      for both eyes). On the page, "e" shows the other eye.
-    * "Enter VR" appears where the browser has WebXR and a headset (``immersive-vr``): each eye
-      is drawn with its own projection and, for a stereo pair, its own panorama.
-    * (yaw, pitch, fov) is the first view in this module's convention (yaw 0 = the panorama's
-      centre column; fov = the window's vertical field of view, degrees). ``window.viewer``
-      on the page holds the current yaw, pitch, fov, hfov, which texture is ``showing``
-      ("stylized" or "original") and which ``eye``.
-
-    The page has no library and needs no network: a small WebGL fragment shader looks up the
-    equirect texture for every screen pixel (bilinear, mipmapped where WebGL 2 allows), so
-    the view is as sharp as ``perspective`` of the same panorama. The images are embedded as
-    base64 data URLs (``embed=True``, the default: one file, which opens from file://, whereas
-    WebGL refuses textures read from a file:// page's sibling files) or written beside the page
-    (``embed=False``: smaller page, but serve the folder over http, e.g. ``python -m
-    http.server``, for a headset's browser). JPEG (``quality``, full-resolution colour, no
-    chroma subsampling) keeps a 4096×2048 panorama to a few MB; PNG is lossless and larger.
-    """
-    pano = _viewer_texture(panorama, "panorama")
-    if not 1 <= fov <= 150:
-        raise ValueError(f"fov must be between 1 and 150 degrees, got {fov}")
-    if image_format not in ("jpeg", "png"):
-        raise ValueError(f"image format must be 'png' or 'jpeg', got {image_format!r}")
-    if original is None and original_right is not None:
-        raise ValueError("original_right needs original (the left eye's original panorama)")
-    sets = {"stylized": {"left": pano}}
-    if right is not None:
-        sets["stylized"]["right"] = _viewer_texture(right, "right", like=pano)
-    if original is not None:
-        sets["original"] = {"left": _viewer_texture(original, "original")}
-        if original_right is not None:
-            sets["original"]["right"] = _viewer_texture(original_right, "original_right", like=sets["original"]["left"])
-    path = Path(path)
-    ext = "jpg" if image_format == "jpeg" else "png"
-    sources = {}
-    for showing, eyes in sets.items():
-        sources[showing] = {}
-        for eye, image in eyes.items():
-            data = _encode(image, image_format, quality=quality, subsampling=0)
-            if embed:
-                src = f"data:image/{image_format};base64," + base64.b64encode(data).decode("ascii")
-            else:
-                suffix = "" if showing == "stylized" else ".original"
-                suffix += "" if eye == "left" else f".{eye}"
-                image_path = path.with_suffix(f"{suffix}.{ext}")
-                _write_bytes_atomic(image_path, data)
-                src = image_path.name
-            sources[showing][eye] = src
-    safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    hints = (", t or the button swaps original and stylized" if original is not None else "")
-    hints += (", e shows the other eye" if right is not None else "")
-    config = {"yaw": float(yaw), "pitch": float(pitch), "fov": float(fov), "stereo": right is not None,
-              "hasOriginal": original is not None, "keyStep": VIEWER_KEY_STEP, "zoomStep": VIEWER_ZOOM_STEP,
-              "fovRange": list(VIEWER_FOV_RANGE), "textures": sources}
-    page = _PAGE.format(title=safe_title, hints=hints, script=_VIEWER_JS.strip("\n"),
-                        config=json.dumps(config).replace("</", "<\\/"))
-    _write_bytes_atomic(path, page.encode("utf-8"))
-    return path
 
 
 # ------------------------------------------------------------ padding of a trained translator

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from gvr_helpers import transfer, unpaired, vr
+from gvr_helpers import headset, sphere, transfer, unpaired
 from gvr_helpers.transfer import ImageError
 
 
@@ -82,16 +82,16 @@ def test_cyclegan_fed_crops_of_another_size_names_its_crop():
 # ------------------------------------------------------------ 3. skybox folder and manifest
 @pytest.fixture
 def sky(tmp_path):
-    faces = {n: np.full((4, 4, 3), 0.5, np.float32) for n in vr.FACE_ORDER}
-    return vr.export_skybox(faces, tmp_path / "sky")
+    faces = {n: np.full((4, 4, 3), 0.5, np.float32) for n in sphere.FACE_ORDER}
+    return headset.export_skybox(faces, tmp_path / "sky")
 
 
 def test_load_skybox_missing_folder_or_manifest(tmp_path, sky):
     with pytest.raises(FileNotFoundError, match=r"no skybox folder .*nowhere"):
-        vr.load_skybox(tmp_path / "nowhere")
+        headset.load_skybox(tmp_path / "nowhere")
     sky.unlink()
     with pytest.raises(FileNotFoundError, match=r"no manifest\.json in .*sky"):
-        vr.load_skybox(sky.parent)
+        headset.load_skybox(sky.parent)
 
 
 def _edit(manifest, change):
@@ -114,7 +114,7 @@ def _edit(manifest, change):
 def test_load_skybox_names_what_is_wrong_with_the_manifest(sky, change, message):
     change(sky)
     with pytest.raises(ValueError, match=message):
-        vr.load_skybox(sky.parent)
+        headset.load_skybox(sky.parent)
 
 
 # ------------------------------------------------------------ 4. options the chosen generator does not use

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 
-from gvr_helpers import vr
+from gvr_helpers import headset, sphere
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SIZE = 400
@@ -56,7 +56,7 @@ def quadrant_panorama(h=256):
 
 def test_default_heading_shows_the_front_of_the_panorama(tmp_path):
     _need_chromium()
-    page = vr.export_viewer(quadrant_panorama(), tmp_path / "viewer.html", fov=90, image_format="png")
+    page = headset.export_viewer(quadrant_panorama(), tmp_path / "viewer.html", fov=90, image_format="png")
     shot = screenshot(page, tmp_path / "shot.png")
     assert shot.shape == (SIZE, SIZE, 3)
     body = shot[HELP_ROWS:-BUTTON_ROWS]
@@ -74,30 +74,30 @@ def test_screenshot_matches_the_perspective_view_at_the_default_pose(tmp_path):
     pano = gaussian_filter(rng.random((256, 512, 3)), (6, 6, 0), mode="wrap")
     pano = ((pano - pano.min()) / (pano.max() - pano.min())).astype(np.float32)
     yaw, pitch, fov = 60.0, 15.0, 80.0
-    page = vr.export_viewer(pano, tmp_path / "viewer.html", yaw=yaw, pitch=pitch, fov=fov)  # JPEG embedded
+    page = headset.export_viewer(pano, tmp_path / "viewer.html", yaw=yaw, pitch=pitch, fov=fov)  # JPEG embedded
     shot = screenshot(page, tmp_path / "shot.png")
-    expected = vr.perspective(pano, yaw, pitch, fov, (SIZE, SIZE))
+    expected = sphere.perspective(pano, yaw, pitch, fov, (SIZE, SIZE))
     a, b = shot[HELP_ROWS:-BUTTON_ROWS], expected[HELP_ROWS:-BUTTON_ROWS]
     assert a.std() > 0.05, "the page rendered a blank view"
     corr = np.corrcoef(a.ravel(), b.ravel())[0, 1]
     assert corr > 0.95, f"the rendered view does not match the panorama at the default pose (r = {corr:.3f})"
     assert np.mean(np.abs(a - b)) < 0.05
     # and it is not the view from another heading
-    other = vr.perspective(pano, yaw + 90, pitch, fov, (SIZE, SIZE))[HELP_ROWS:-BUTTON_ROWS]
+    other = sphere.perspective(pano, yaw + 90, pitch, fov, (SIZE, SIZE))[HELP_ROWS:-BUTTON_ROWS]
     assert np.mean(np.abs(a - other)) > 2 * np.mean(np.abs(a - b))
 
 
 def test_page_is_self_contained(tmp_path):
-    page = vr.export_viewer(quadrant_panorama(64), tmp_path / "v.html")
+    page = headset.export_viewer(quadrant_panorama(64), tmp_path / "v.html")
     text = page.read_text()
     assert "data:image/jpeg;base64," in text
     assert "http://" not in text.split("<script>")[0] and "<script src" not in text
     assert "<canvas" in text and "three" not in text.lower()   # the course's own WebGL viewer, no library
-    assert "</script" not in (vr.VIEWER_DIR / "viewer.js").read_text()  # it is inlined in a <script> element
+    assert "</script" not in (headset.VIEWER_DIR / "viewer.js").read_text()  # it is inlined in a <script> element
 
 
 def test_image_beside_the_page(tmp_path):
-    page = vr.export_viewer(quadrant_panorama(64), tmp_path / "v.html", embed=False, image_format="png")
+    page = headset.export_viewer(quadrant_panorama(64), tmp_path / "v.html", embed=False, image_format="png")
     assert (tmp_path / "v.png").is_file() and '"v.png"' in page.read_text()
 
 
@@ -108,9 +108,9 @@ def test_image_beside_the_page(tmp_path):
 ])
 def test_bad_panoramas_are_refused(tmp_path, bad, message):
     with pytest.raises(ValueError, match=message):
-        vr.export_viewer(bad, tmp_path / "v.html")
+        headset.export_viewer(bad, tmp_path / "v.html")
 
 
 def test_bad_fov_is_refused(tmp_path):
     with pytest.raises(ValueError, match="fov"):
-        vr.export_viewer(quadrant_panorama(64), tmp_path / "v.html", fov=0)
+        headset.export_viewer(quadrant_panorama(64), tmp_path / "v.html", fov=0)

@@ -5,11 +5,11 @@ protocol (websocket-client, which jupyter_server already installs): the page ope
 1280×720, the test reads ``window.viewer`` and takes screenshots.
 
 * Sharpness: the mean gradient energy of the default view is at least half that of
-  ``vr.perspective`` of the full-resolution panorama at the same pose. The viewer's fov is
+  ``sphere.perspective`` of the full-resolution panorama at the same pose. The viewer's fov is
   the window's vertical one and ``perspective`` takes one fov for both axes, so the two are
   compared on the window's centre square (720×720, where both are the same pinhole view).
 * A drag of N pixels turns the view by N × (degrees per pixel at the centre), an arrow key by
-  ``vr.VIEWER_KEY_STEP``, and the picture follows (it matches ``perspective`` at the new yaw).
+  ``headset.VIEWER_KEY_STEP``, and the picture follows (it matches ``perspective`` at the new yaw).
 * "t" and the button swap the stylized and the original panorama.
 * Stereo 360: the page's WebXR path, run against a stand-in headset (an ``navigator.xr`` with
   one session whose two views fill the window's left and right halves), draws each eye from
@@ -34,7 +34,7 @@ import pytest
 from PIL import Image
 from scipy.ndimage import gaussian_filter, zoom
 
-from gvr_helpers import vr
+from gvr_helpers import headset, sphere
 
 W, H = 1280, 720
 YAW, PITCH, FOV = 30.0, 10.0, 75.0
@@ -234,7 +234,7 @@ def panoramas():
 @pytest.fixture(scope="module")
 def page(tmp_path_factory, panoramas):
     stylized, original = panoramas
-    return vr.export_viewer(stylized, tmp_path_factory.mktemp("viewer") / "viewer.html", yaw=YAW, pitch=PITCH,
+    return headset.export_viewer(stylized, tmp_path_factory.mktemp("viewer") / "viewer.html", yaw=YAW, pitch=PITCH,
                             fov=FOV, title="browser test", original=original)
 
 
@@ -246,14 +246,14 @@ def test_default_view_is_as_sharp_as_the_perspective_view(browser, page, panoram
     assert state["textureWidth"] == 2048  # the full resolution reached the GPU
     browser.key("h", "KeyH", 72, "h")  # hide the help text and buttons: only the panorama is measured
     shot = centre_square(browser.screenshot())
-    reference = vr.perspective(stylized, YAW, PITCH, FOV, hw=(H, H))
+    reference = sphere.perspective(stylized, YAW, PITCH, FOV, hw=(H, H))
     assert similarity(shot, reference) > 0.9, "the page does not show the pose it was given"
     ratio = gradient_energy(shot) / gradient_energy(reference)
-    assert ratio >= 0.5, f"the view is blurred: gradient energy {ratio:.2f} × that of vr.perspective"
+    assert ratio >= 0.5, f"the view is blurred: gradient energy {ratio:.2f} × that of sphere.perspective"
     # Control: the old viewer's texture (256×128) is clearly below the bar at this resolution.
     small = np.asarray(Image.fromarray((stylized * 255).astype(np.uint8)).resize((256, 128), Image.BILINEAR),
                        dtype=np.float32) / 255
-    blurred = vr.perspective(small, YAW, PITCH, FOV, hw=(H, H))
+    blurred = sphere.perspective(small, YAW, PITCH, FOV, hw=(H, H))
     assert gradient_energy(blurred) / gradient_energy(reference) < 0.25
     browser.key("h", "KeyH", 72, "h")
 
@@ -271,17 +271,17 @@ def test_drag_and_arrow_key_turn_by_the_expected_yaw(browser, page, panoramas):
     browser.key("h", "KeyH", 72, "h")
     shot = centre_square(browser.screenshot())
     browser.key("h", "KeyH", 72, "h")
-    now = vr.perspective(stylized, after["yaw"], after["pitch"], FOV, hw=(H, H))
-    before = vr.perspective(stylized, start["yaw"], start["pitch"], FOV, hw=(H, H))
+    now = sphere.perspective(stylized, after["yaw"], after["pitch"], FOV, hw=(H, H))
+    before = sphere.perspective(stylized, start["yaw"], start["pitch"], FOV, hw=(H, H))
     assert similarity(shot, now) > 0.9 > similarity(shot, before)
 
     browser.key("ArrowRight", "ArrowRight", 39)
-    assert turned(after["yaw"], browser.viewer()["yaw"]) == pytest.approx(vr.VIEWER_KEY_STEP, abs=1e-9)
+    assert turned(after["yaw"], browser.viewer()["yaw"]) == pytest.approx(headset.VIEWER_KEY_STEP, abs=1e-9)
     browser.key("ArrowLeft", "ArrowLeft", 37)
     assert browser.viewer()["yaw"] == pytest.approx(after["yaw"], abs=1e-9)
     fov = browser.viewer()["fov"]
     browser.key("+", "Equal", 187, "+")  # zoom in
-    assert browser.viewer()["fov"] == pytest.approx(fov / vr.VIEWER_ZOOM_STEP)
+    assert browser.viewer()["fov"] == pytest.approx(fov / headset.VIEWER_ZOOM_STEP)
 
 
 def test_toggle_swaps_the_textures(browser, page, panoramas):
@@ -293,7 +293,7 @@ def test_toggle_swaps_the_textures(browser, page, panoramas):
     assert browser.viewer()["showing"] == "original"
     second = centre_square(browser.screenshot())
     assert np.mean(np.abs(first - second)) > 0.05, "the pixels did not change"
-    reference = vr.perspective(original, YAW, PITCH, FOV, hw=(H, H))
+    reference = sphere.perspective(original, YAW, PITCH, FOV, hw=(H, H))
     assert np.abs(second.mean(axis=(0, 1)) - reference.mean(axis=(0, 1))).max() < 0.03  # its colours
     assert similarity(second, reference) > 0.9
     browser.key("h", "KeyH", 72, "h")
@@ -343,7 +343,7 @@ FAKE_HEADSET = """
 def test_stereo_pair_each_eye_sees_its_own_panorama_in_webxr(browser, tmp_path):
     left = detailed_panorama(3, tint=(1.0, 0.45, 0.3))
     right = detailed_panorama(4, tint=(0.3, 0.5, 1.0))
-    page = vr.export_viewer(left, tmp_path / "stereo.html", fov=FOV, right=right, title="stereo")
+    page = headset.export_viewer(left, tmp_path / "stereo.html", fov=FOV, right=right, title="stereo")
     script = browser.call("Page.addScriptToEvaluateOnNewDocument", source=FAKE_HEADSET)["identifier"]
     try:
         browser.open(page)
@@ -362,8 +362,8 @@ def test_stereo_pair_each_eye_sees_its_own_panorama_in_webxr(browser, tmp_path):
         shot = browser.screenshot()
         eyes = {"left": shot[40:680, :640], "right": shot[40:680, 640:]}
         for eye, pano, other in (("left", left, right), ("right", right, left)):
-            expected = vr.perspective(pano, 0.0, 0.0, 90.0, hw=(640, 640))
-            wrong = vr.perspective(other, 0.0, 0.0, 90.0, hw=(640, 640))
+            expected = sphere.perspective(pano, 0.0, 0.0, 90.0, hw=(640, 640))
+            wrong = sphere.perspective(other, 0.0, 0.0, 90.0, hw=(640, 640))
             assert similarity(eyes[eye], expected) > 0.9 > similarity(eyes[eye], wrong) + 0.3, eye
             assert np.abs(eyes[eye].mean(axis=(0, 1)) - expected.mean(axis=(0, 1))).max() < 0.03, eye
         browser.evaluate("viewer.exitVR()")
@@ -381,7 +381,7 @@ def page_config(page: Path) -> dict:
 
 def test_page_holds_every_texture_and_no_external_code(tmp_path):
     pano = detailed_panorama(5, h=64)
-    page = vr.export_viewer(pano, tmp_path / "v.html", yaw=-20, original=1 - pano, right=pano[:, ::-1].copy(),
+    page = headset.export_viewer(pano, tmp_path / "v.html", yaw=-20, original=1 - pano, right=pano[:, ::-1].copy(),
                             title="a </script> title")
     text = page.read_text()
     assert "<script src" not in text and "http://" not in text and "https://" not in text
@@ -397,7 +397,7 @@ def test_page_holds_every_texture_and_no_external_code(tmp_path):
 
 def test_images_beside_the_page(tmp_path):
     pano = detailed_panorama(6, h=32)
-    page = vr.export_viewer(pano, tmp_path / "v.html", embed=False, image_format="png", original=pano,
+    page = headset.export_viewer(pano, tmp_path / "v.html", embed=False, image_format="png", original=pano,
                             right=pano, original_right=pano)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "v.html", "v.original.png", "v.original.right.png", "v.png", "v.right.png"]
@@ -408,10 +408,10 @@ def test_images_beside_the_page(tmp_path):
 def test_bad_stereo_arguments_are_refused(tmp_path):
     pano = detailed_panorama(7, h=32)
     with pytest.raises(ValueError, match="two eyes of a stereo pair must have one size"):
-        vr.export_viewer(pano, tmp_path / "v.html", right=detailed_panorama(7, h=16))
+        headset.export_viewer(pano, tmp_path / "v.html", right=detailed_panorama(7, h=16))
     with pytest.raises(ValueError, match="original_right needs original"):
-        vr.export_viewer(pano, tmp_path / "v.html", right=pano, original_right=pano)
+        headset.export_viewer(pano, tmp_path / "v.html", right=pano, original_right=pano)
     with pytest.raises(ValueError, match="width = 2"):
-        vr.export_viewer(pano, tmp_path / "v.html", original=pano[:, :32])
+        headset.export_viewer(pano, tmp_path / "v.html", original=pano[:, :32])
     with pytest.raises(ValueError, match="image format"):
-        vr.export_viewer(pano, tmp_path / "v.html", image_format="webp")
+        headset.export_viewer(pano, tmp_path / "v.html", image_format="webp")

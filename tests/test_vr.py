@@ -8,7 +8,7 @@ import pytest
 from keras import layers
 from scipy.ndimage import gaussian_filter
 
-from gvr_helpers import metrics, vr
+from gvr_helpers import headset, metrics, sphere, vr
 
 from test_transfer import strided_net
 
@@ -44,44 +44,44 @@ def net():
 # ------------------------------------------------------------ conventions
 def test_faces_match_py360convert_names_and_orientation():
     pano = smooth_panorama(128)
-    ours = vr.render_faces(pano, 64)
-    theirs = vr.equirect_to_cubemap(pano, 64)
-    assert list(theirs) == list(vr.FACE_ORDER)
-    for name in vr.FACE_ORDER:
+    ours = sphere.render_faces(pano, 64)
+    theirs = sphere.equirect_to_cubemap(pano, 64)
+    assert list(theirs) == list(sphere.FACE_ORDER)
+    for name in sphere.FACE_ORDER:
         assert np.mean(np.abs(ours[name] - theirs[name])) < 0.01, name
-        others = [np.mean(np.abs(ours[name] - theirs[n])) for n in vr.FACE_ORDER if n != name]
+        others = [np.mean(np.abs(ours[name] - theirs[n])) for n in sphere.FACE_ORDER if n != name]
         assert min(others) > 0.05
 
 
 def test_perspective_is_py360convert_e2p_in_our_convention():
     pano = smooth_panorama(128)
     for yaw, pitch in [(0, 0), (90, 0), (-135, 30), (20, -60)]:
-        view = vr.perspective(pano, yaw, pitch, 80, (48, 48))
-        ours = vr.sample_equirect(pano, vr.perspective_directions(yaw, pitch, 80, (48, 48)))
+        view = sphere.perspective(pano, yaw, pitch, 80, (48, 48))
+        ours = sphere.sample_equirect(pano, sphere.perspective_directions(yaw, pitch, 80, (48, 48)))
         assert np.max(np.abs(view - ours)) < 1e-4
 
 
 def test_yaw_90_looks_at_three_quarters_of_the_width():
     pano = np.zeros((32, 64, 3), np.float32)
     pano[:, 48] = 1.0  # longitude +90°
-    view = vr.perspective(pano, 90, 0, 60, (33, 33))
+    view = sphere.perspective(pano, 90, 0, 60, (33, 33))
     assert view[16, 16].min() > 0.3 and view[16, 2].max() < 0.1
 
 
 def test_directions_round_trip_and_sampling_is_exact_on_pixel_centres():
     pano = smooth_panorama(32)
-    d = vr.equirect_directions(32, 64)
+    d = sphere.equirect_directions(32, 64)
     assert np.allclose(np.linalg.norm(d, axis=-1), 1)
-    assert np.allclose(vr.sample_equirect(pano, d), pano, atol=1e-5)
-    assert np.allclose(d[16, 32], vr.lonlat_to_direction(np.pi / 64, -np.pi / 64), atol=1e-9)
+    assert np.allclose(sphere.sample_equirect(pano, d), pano, atol=1e-5)
+    assert np.allclose(d[16, 32], sphere.lonlat_to_direction(np.pi / 64, -np.pi / 64), atol=1e-9)
 
 
 def test_cubemap_round_trip():
     pano = smooth_panorama(64, sigma=4)
-    back = vr.cubemap_to_equirect(vr.equirect_to_cubemap(pano, 48), 64)
+    back = sphere.cubemap_to_equirect(sphere.equirect_to_cubemap(pano, 48), 64)
     assert back.shape == pano.shape and np.mean(np.abs(back - pano)[8:-8]) < 0.02  # poles are resampled most
     with pytest.raises(ValueError, match="missing"):
-        vr.cubemap_to_equirect({"px": np.zeros((4, 4, 3))}, 8)
+        sphere.cubemap_to_equirect({"px": np.zeros((4, 4, 3))}, 8)
 
 
 def test_rejects_non_equirect():
@@ -119,7 +119,7 @@ def test_circular_commutes_with_yaw_by_multiples_of_the_stride(net, tile):
 
 def test_overlapped_cubemap_hides_the_cube_edges(blur):
     pano = smooth_panorama(128, sigma=2)
-    assert metrics.cube_seam_ratio(vr.render_faces(pano, 48)) < 1.2  # the input itself is seamless
+    assert metrics.cube_seam_ratio(sphere.render_faces(pano, 48)) < 1.2  # the input itself is seamless
     independent = vr.stylize_cubemap(blur, pano, 48, pad=0, tile=None)
     overlapped = vr.stylize_cubemap(blur, pano, 48, pad=8, tile=None)
     assert metrics.cube_seam_ratio(independent) > 1.5
@@ -135,9 +135,9 @@ def test_cubemap_method_gives_a_seamless_panorama(blur):
 
 def test_blend_with_identical_faces_is_the_identity():
     pano = smooth_panorama(64, sigma=4)
-    d = vr.equirect_directions(64, 128)
-    hard = vr.blend_faces(vr.render_faces(pano, 32), 32, 0, d)
-    soft = vr.blend_faces(vr.render_faces(pano, 32, pad=6), 32, 6, d)
+    d = sphere.equirect_directions(64, 128)
+    hard = sphere.blend_faces(sphere.render_faces(pano, 32), 32, 0, d)
+    soft = sphere.blend_faces(sphere.render_faces(pano, 32, pad=6), 32, 6, d)
     # blending adds no error of its own: only the resampling to 32-px faces remains
     assert np.mean(np.abs(soft - pano)) < np.mean(np.abs(hard - pano)) + 0.002 < 0.02
 
@@ -145,24 +145,24 @@ def test_blend_with_identical_faces_is_the_identity():
 # ------------------------------------------------------------ skybox files
 def test_skybox_export_and_load(tmp_path, blur):
     faces = vr.stylize_cubemap(blur, smooth_panorama(64), 32, pad=4, tile=None)
-    manifest = vr.export_skybox(faces, tmp_path / "sky")
+    manifest = headset.export_skybox(faces, tmp_path / "sky")
     data = json.loads(manifest.read_text())
     assert data["order"] == ["px", "nx", "py", "ny", "pz", "nz"] and data["face_size"] == 32
     assert data["axes"]["nz"]["forward"] == [0, 0, -1]
-    back = vr.load_skybox(tmp_path / "sky")
-    for name in vr.FACE_ORDER:
+    back = headset.load_skybox(tmp_path / "sky")
+    for name in sphere.FACE_ORDER:
         assert (tmp_path / "sky" / f"{name}.png").is_file()
         assert np.max(np.abs(back[name] - faces[name])) <= 0.5 / 255 + 1e-6
     with pytest.raises(FileNotFoundError, match="manifest"):
-        vr.load_skybox(tmp_path)
+        headset.load_skybox(tmp_path)
 
 
 def test_skybox_needs_six_square_faces(tmp_path):
     with pytest.raises(ValueError, match="missing"):
-        vr.export_skybox({"px": np.zeros((4, 4, 3), np.float32)}, tmp_path)
-    faces = {n: np.zeros((4, 5, 3), np.float32) for n in vr.FACE_ORDER}
+        headset.export_skybox({"px": np.zeros((4, 4, 3), np.float32)}, tmp_path)
+    faces = {n: np.zeros((4, 5, 3), np.float32) for n in sphere.FACE_ORDER}
     with pytest.raises(ValueError, match="square"):
-        vr.export_skybox(faces, tmp_path)
+        headset.export_skybox(faces, tmp_path)
 
 
 # ------------------------------------------------------------ stereo
@@ -204,7 +204,7 @@ def test_warp_stylization_agrees_between_the_eyes(net):
 def test_rotation_flow_explains_the_input_frames():
     pano = smooth_panorama(128)
     yaws = [0, 4, 8, 12]
-    frames = vr.rotation_sequence(pano, yaws, pitch=10, fov=70, hw=(48, 48))
+    frames = sphere.rotation_sequence(pano, yaws, pitch=10, fov=70, hw=(48, 48))
     poses = [(y, 10) for y in yaws]
     warped_error = vr.sequence_flicker(frames, poses, 70)
     assert warped_error < 0.01
@@ -434,12 +434,12 @@ def test_cubemap_face_pad_defaults_to_the_receptive_field_radius(monkeypatch):
 
 def test_blend_faces_checks_its_faces_and_takes_any_pad():
     pano = smooth_panorama(64, sigma=4)
-    d = vr.equirect_directions(64, 128)
+    d = sphere.equirect_directions(64, 128)
     with pytest.raises(ValueError, match=r"needs 44×44×3 faces"):
-        vr.blend_faces(vr.render_faces(pano, 32), 32, 6, d)
+        sphere.blend_faces(sphere.render_faces(pano, 32), 32, 6, d)
     with pytest.raises(ValueError, match="face pad must be an integer >= 0"):
-        vr.blend_faces(vr.render_faces(pano, 32), 32, -1, d)
-    wide = vr.blend_faces(vr.render_faces(pano, 32, pad=48), 32, 48, d)  # pad > size is valid geometry
+        sphere.blend_faces(sphere.render_faces(pano, 32), 32, -1, d)
+    wide = sphere.blend_faces(sphere.render_faces(pano, 32, pad=48), 32, 48, d)  # pad > size is valid geometry
     assert np.mean(np.abs(wide - pano)) < 0.02
 
 
