@@ -183,7 +183,7 @@ def load_image(path, size=None, *, max_pixels: int | None = None) -> np.ndarray:
 
 
 def atomic_write(path, write: Callable[[str], None]) -> Path:
-    """Call ``write(temporary_path)``, then rename it to ``path``: never a partial file.
+    """Call ``write(temporary_path)``, flush it to disk, then rename it to ``path``: never a partial file.
 
     The one way the course writes files (images, figures, manifests, pages); the
     result is readable by everyone (0644), unlike mkstemp's private default.
@@ -194,6 +194,8 @@ def atomic_write(path, write: Callable[[str], None]) -> Path:
     os.close(fd)
     try:
         write(tmp)
+        with open(tmp, "rb+") as written:  # on disk before the rename: a crash leaves the old file or the new
+            os.fsync(written.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
