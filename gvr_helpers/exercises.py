@@ -906,3 +906,108 @@ def check_fusion_keeps_face(answer, originals, stylized) -> bool:
         return report(name, True, f"measured mean SSIM at full strength: {table}.")
     return report(name, False, f"measured mean SSIM at full strength: {table}. Which fusion keeps the original's "
                                "coarse structure and takes only the style's fine detail?")
+
+
+# ------------------------------------------------------------ 06: predict what the critic rewards
+CRITIC_FUSIONS = ("alpha", "luminance", "colour", "laplacian")
+
+
+def measured_fusion_realism(critic, original, stylized) -> dict:
+    """The critic's realism score of each fusion of ``stylized`` with ``original`` at full strength
+    (``transfer.FUSIONS`` with their default options; alpha = the stylized image itself)."""
+    from .transfer import FUSIONS, realism_score
+
+    return {m: realism_score(critic, np.asarray(FUSIONS[m](stylized, original), np.float32)) for m in CRITIC_FUSIONS}
+
+
+def check_critic_lowest_fusion(answer, critic, original, stylized) -> bool:
+    """Exercise 6.4 (prediction): which fusion at full strength the style critic scores lowest.
+    The check scores all four with the learner's critic and compares with the untouched original."""
+    name = "what the critic rewards"
+    ok, answer = _choice(name, answer, CRITIC_FUSIONS, "lowest")
+    if not ok:
+        return False
+    from .transfer import realism_score
+
+    scores = measured_fusion_realism(critic, original, stylized)
+    lowest = min(scores, key=scores.get)
+    table = ", ".join(f"{m} {v:.2f}" for m, v in scores.items()) + f" (the original: {realism_score(critic, original):.2f})"
+    if answer == lowest:
+        return report(name, True, f"measured realism at full strength: {table}.")
+    return report(name, False, f"measured realism at full strength: {table}; {answer} scores "
+                               f"{scores[answer]:.2f}, not the lowest. The critic learnt to tell style-set crops from the "
+                               "very photos they were made from, so the subjects do not help it: what does it go "
+                               "by, and which fusion hands it the original's own colours?")
+
+
+# ------------------------------------------------------------ 05: predict which distances a recolouring fools
+RECOLOURING_DISTANCES = ("colour", "texture", "patch")
+
+
+def _as_crops(images, crop: int) -> np.ndarray:
+    """Cut N×H×W×C tiles into non-overlapping crop×crop squares (edges that do not fill one are dropped)."""
+    x = np.asarray(images, dtype=np.float32)
+    n, h, w, c = x.shape
+    x = x[:, :h - h % crop, :w - w % crop]
+    rows, cols = x.shape[1] // crop, x.shape[2] // crop
+    return x.reshape(n, rows, crop, cols, crop, c).transpose(0, 1, 3, 2, 4, 5).reshape(-1, crop, crop, c)
+
+
+def measured_recolouring_distances(photos, truth, style_set, repeats: int = 8) -> dict:
+    """How far three image sets are from the style set, by three distances: the photos, their
+    recolouring (histogram matching to 64 style-set examples, as notebook 05's baseline) and the
+    true answer S(photos). ``colour`` and ``texture`` are :class:`metrics.StyleReference`'s;
+    ``patch`` is the style recipe's loss, :func:`losses.patch_sliced_wasserstein` (5×5 patches, full
+    resolution) between crops of the style set's size, averaged over ``repeats`` random draws.
+    Returns ``{distance: {"photos": ..., "recoloured": ..., "truth": ...}}``."""
+    import tensorflow as tf
+
+    from .losses import patch_sliced_wasserstein
+    from .metrics import StyleReference
+    from .styles import histogram_match
+
+    style_set = np.asarray(style_set, dtype=np.float32)
+    sets = {"photos": np.asarray(photos, np.float32),
+            "recoloured": np.stack([histogram_match(x, style_set[:64]) for x in photos]).astype(np.float32),
+            "truth": np.asarray(truth, np.float32)}
+    reference = StyleReference(style_set)
+    out = {"colour": {k: reference.colour_distance(v) for k, v in sets.items()},
+           "texture": {k: reference.texture_distance(v) for k, v in sets.items()}, "patch": {}}
+    crops = {k: _as_crops(v, style_set.shape[1]) for k, v in sets.items()}
+    n = min(min(len(c) for c in crops.values()), len(style_set))
+    b = tf.constant(style_set[:n])
+    for k, c in crops.items():
+        x = tf.constant(c[:n])
+        out["patch"][k] = float(np.mean([float(patch_sliced_wasserstein(x, b, scales=(1,))) for _ in range(repeats)]))
+    return out
+
+
+def check_recolouring_fools(fooled, photos, truth, style_set) -> bool:
+    """Exercise 5.3 (prediction): which distances to the style set rate a plain recolouring of the photos
+    (the style set's colours, the photos' strokes) *closer* to the style set than the true answer
+    S(photos). The check recolours the photos and measures all three distances."""
+    name = "which distances a recolouring fools"
+    ok, chosen = _choices(name, fooled, RECOLOURING_DISTANCES, "fooled")
+    if not ok:
+        return False
+    d = measured_recolouring_distances(photos, truth, style_set)
+    measured = {k for k, v in d.items() if v["recoloured"] < v["truth"]}
+    table = "; ".join(f"{k}: photos {v['photos']:.3g}, recoloured {v['recoloured']:.3g}, true answer {v['truth']:.3g}"
+                      for k, v in d.items())
+    if chosen == measured:
+        return report(name, True, f"measured distances to the style set (lower = closer): {table}. Only the "
+                                  "texture distance, which looks at edge strengths and micro-patterns and not at "
+                                  "colours, sees that the strokes are missing.")
+    hints = []
+    if "patch" in measured - chosen:
+        hints.append("The 5×5 patch distance was fooled too: most 5×5 patches of a style image are flat colour and "
+                     "only a few hold an outline, so matching the palette moves more patches than drawing the lines.")
+    if "colour" in measured - chosen:
+        hints.append("A recolouring hands every tile the style set's palette in the style set's proportions; the true "
+                     "answer keeps each tile's own colours, which is further from the set as a whole.")
+    if "texture" in chosen - measured:
+        hints.append("Histogram matching changes colours, not where the edges are: the texture statistics "
+                     "(edge strengths, local binary patterns) of the recoloured photos stay a photo's.")
+    if chosen - measured - {"texture"}:
+        hints.append(f"{', '.join(sorted(chosen - measured - {'texture'}))}: measured, the true answer is closer.")
+    return report(name, False, f"measured distances to the style set (lower = closer): {table}. " + " ".join(hints))
