@@ -904,8 +904,8 @@ def check_fusion_keeps_face(answer, originals, stylized) -> bool:
     table = ", ".join(f"{m} {v:.2f}" for m, v in mean.items())
     if answer == best:
         return report(name, True, f"measured mean SSIM at full strength: {table}.")
-    return report(name, False, f"measured mean SSIM at full strength: {table}. Which fusion keeps the original's "
-                               "coarse structure and takes only the style's fine detail?")
+    return report(name, False, f"measured mean SSIM at full strength: {table}. Which fusion keeps all of the original's "
+                               "detail bands and takes only the style's low-pass colours?")
 
 
 # ------------------------------------------------------------ 06: predict what the critic rewards
