@@ -3,7 +3,7 @@
 Notebook 06 trains a small PatchGAN critic on style-set crops (1) against plain photos (0) and
 asserts that it rates the stylized image y above the original x. The notebook's y is now
 the GAN's output, y = G(x) of the shipped unpaired translator (`--stylized gan`, the default,
-`unpaired.load_translator("<style>_fast")`); before, it was the algorithmic style y = S(x)
+`translators.load_translator("<style>_fast")`); before, it was the algorithmic style y = S(x)
 (`--stylized style`). This prints that gap for several seeds and choices of negatives, in one run,
 so the notebook's margin is chosen from measurements (run it with TF_ENABLE_ONEDNN_OPTS=0 and =1;
 the results are in benchmarks/results/critic_margin.md). ``--fusions`` also prints the critic's
@@ -32,10 +32,10 @@ def stylized_image(x, style: str, stylized: str, translator: str | None = None):
     """y for the original ``x``: the GAN's output (``"gan"``, a shipped translator) or S(x) (``"style"``)."""
     if stylized == "style":
         return styles.apply_style(style, x), f"S(x), the algorithmic {style} style"
-    from gvr_helpers import unpaired
+    from gvr_helpers import translators
 
     name = translator or f"{style}_fast"
-    return transfer.style_transfer(unpaired.load_translator(name), x), f"G(x), the shipped translator {name}"
+    return transfer.style_transfer(translators.load_translator(name), x), f"G(x), the shipped translator {name}"
 
 
 def main(argv=None):

@@ -25,7 +25,7 @@ def main() -> dict:
     profile = config.get_profile()
     size = 256 if profile.name == "fast" else 512
     photos = data.content_images(size=size)
-    test = data.test_tiles(photos, crop=64)
+    test = data.held_out_tiles(photos, crop=64)
 
     style_psnr, baseline_psnr = {}, {}
     for name in styles.STYLES:

@@ -20,7 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from gvr_helpers import config, data, metrics, unpaired, unpaired_data, world  # noqa: E402
+from gvr_helpers import config, data, metrics, translators, unpaired, unpaired_data, world  # noqa: E402
 
 
 def main(seed: int = 0, steps: int = 80) -> dict:
@@ -30,8 +30,8 @@ def main(seed: int = 0, steps: int = 80) -> dict:
                                       size=128, tile=32, seed=seed)
     model = unpaired.style_recipe()
     t = time.time()
-    model.fit(unpaired.crop_stream(own.a, own.b, 32, seed=seed), epochs=1, steps_per_epoch=steps, verbose=0)
-    out = unpaired.translate(model.generator, own.val_x)
+    model.fit(unpaired_data.crop_stream(own.a, own.b, 32, seed=seed), epochs=1, steps_per_epoch=steps, verbose=0)
+    out = translators.translate(model.generator, own.val_x)
     ref = metrics.StyleReference(style_set)
 
     def d(x):

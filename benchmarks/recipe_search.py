@@ -22,12 +22,15 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
 
-from gvr_helpers import unpaired  # noqa: E402
+from gvr_helpers import translators, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.data import content_images, split_regions, tiles  # noqa: E402
 from gvr_helpers.metrics import psnr  # noqa: E402
 from gvr_helpers.models import Pad2D, build_discriminator  # noqa: E402
 from gvr_helpers.styles import apply_style  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import view_distance_blindness as views_mod  # noqa: E402  (the structure views: results/view_distance_blindness.md)
 
 
 def split(style, crop=16, n=4096, size=256, block=64, seed=0):
@@ -136,6 +139,8 @@ class Search(keras.Model):
         super().__init__()
         self.generator, self.discriminator, self.o = g, d, o
         self.g_opt = keras.optimizers.Adam(o["g_lr"], beta_1=0.5)
+        self.step_count = tf.Variable(0, dtype=tf.int32, trainable=False)
+        self.view_norms = {}   # each view divided by its D(photos, style set) at the start: every term starts near 1
         self.d_opt = keras.optimizers.Adam(o["d_lr"], beta_1=0.5)
 
     def train_step(self, data):
@@ -149,6 +154,9 @@ class Search(keras.Model):
                 o = {**o, "scales": [], "anchor": None, "adv": 0}
             for s in o["scales"]:
                 loss += o["swd"] * patch_swd(pooled(fake, s), pooled(b, s), o["k"], o["proj"])
+            for name, w in o.get("views", {}).items():
+                k = self.step_count + 1
+                loss += w * views_mod.distance(name, fake, b, k) / self.view_norms[name]
             if o.get("nn"):
                 loss += o["nn"] * nn_projection(fake, b, o.get("nn_k", 5), o.get("nn_bank", 4096))
             if o["anchor"] == "corr":
@@ -159,6 +167,7 @@ class Search(keras.Model):
                 loss += o["adv"] * tf.reduce_mean(tf.square(self.discriminator(fake + tf.random.normal(tf.shape(fake), stddev=o["noise"])) - 1.0))
         gr = tape.gradient(loss, self.generator.trainable_variables)
         self.g_opt.apply_gradients(zip(gr, self.generator.trainable_variables))
+        self.step_count.assign_add(1)
         if o["adv"]:
             with tf.GradientTape() as tape:
                 n = lambda t: t + tf.random.normal(tf.shape(t), stddev=o["noise"])
@@ -185,16 +194,19 @@ def main():
     g = translator(o["filters"], o["depth"], o["low"])
     d = build_discriminator("patchgan", filters=32, receptive_field=o["d_rf"], norm="none", spectral_norm=True)
     m = Search(g, d, o)
+    for name in o.get("views", {}):
+        m.view_norms[name] = float(np.mean([views_mod.distance(name, a[i:i + o["batch"]], b[i:i + o["batch"]], 10_000 + i)
+                                            for i in range(0, 8 * o["batch"], o["batch"])]))
     m.compile()
-    stream = unpaired.crop_stream(a, b, o["batch"], seed=o["seed"], paired=bool(o.get("oracle")))
+    stream = unpaired_data.crop_stream(a, b, o["batch"], seed=o["seed"], paired=bool(o.get("oracle")))
     t = time.perf_counter()
     curve = []
     chunk = max(1, steps // 5)
     for i in range(0, steps, chunk):
         m.fit(stream, epochs=1, steps_per_epoch=min(chunk, steps - i), verbose=0)
-        out = unpaired.translate(g, vx)
+        out = translators.translate(g, vx)
         curve.append(round(float(np.mean([psnr(p, q) for p, q in zip(out, vy)])), 2))
-    out = unpaired.translate(g, vx)
+    out = translators.translate(g, vx)
     res = dict(style=style, steps=steps, seconds=round(time.perf_counter() - t, 1),
                input_db=round(float(np.mean([psnr(p, q) for p, q in zip(vx, vy)])), 2),
                db=curve[-1], curve=curve, input_sobel=round(sobel_psnr(vx, vy), 2),

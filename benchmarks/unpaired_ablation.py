@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gvr_helpers import unpaired  # noqa: E402
+from gvr_helpers import evaluation, unpaired_data  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
 
@@ -27,11 +27,11 @@ def main(argv=None):
     default = 5.0 if os.environ.get("GVR_PROFILE", "").strip().lower() == "fast" else 60.0
     parser.add_argument("--seconds", type=float, default=default, help="training time per variant")
     parser.add_argument("--style", default="toon", choices=sorted(STYLES))
-    parser.add_argument("--variants", default=";".join(unpaired.ABLATIONS), help="';'-separated names")
+    parser.add_argument("--variants", default=";".join(evaluation.ABLATIONS), help="';'-separated names")
     args = parser.parse_args(argv)
-    test = unpaired.style_data(args.style, crop=64)
-    identity = unpaired.input_psnr(test)
-    rows = unpaired.ablation(args.style, args.seconds, args.variants.split(";"), test_data=test)
+    test = unpaired_data.style_data(args.style, crop=64)
+    identity = evaluation.input_psnr(test)
+    rows = evaluation.ablation(args.style, args.seconds, args.variants.split(";"), test_data=test)
     print(f"{'variant':30s} {'steps':>6s} {'dB':>7s} {'gain':>6s}   (input {identity:.2f} dB)")
     for r in rows:
         print(f"{r['variant']:30s} {r['steps']:6d} {r['db']:7.2f} {r['gain_db']:+6.2f}")

@@ -37,7 +37,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import layers  # noqa: E402
 
-from gvr_helpers import train, unpaired  # noqa: E402
+from gvr_helpers import evaluation, train, translators, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.models import Pad2D, build_discriminator  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
@@ -106,10 +106,10 @@ def straight_through_clip(x):
 
 
 def ink_over_colours(ink_init=None, straight_through: bool = False) -> keras.Model:
-    """The course's ink generator (:func:`gvr_helpers.unpaired.ink_over_colours`); with
+    """The course's ink generator (:func:`gvr_helpers.translators.ink_over_colours`); with
     ``straight_through`` its colour map's clip passes gradients backward, so colours pushed out of
     [0, 1] can come back."""
-    return unpaired.ink_over_colours(ink_init, clip=straight_through_clip if straight_through else None)
+    return translators.ink_over_colours(ink_init, clip=straight_through_clip if straight_through else None)
 
 
 def smooth_edges(images, sigma: float = 1.5, width: int = 2) -> np.ndarray:
@@ -151,7 +151,7 @@ class SplitRolesTranslator(unpaired.FastTranslator):
 
     def train_step(self, data):
         a, b = data
-        ink_ids = {id(v) for l in self.generator.layers if isinstance(l, unpaired.InkOver) for v in l.trainable_variables}
+        ink_ids = {id(v) for l in self.generator.layers if isinstance(l, translators.InkOver) for v in l.trainable_variables}
         variables = self.generator.trainable_variables
         with tf.GradientTape(persistent=True) as tape:
             fake = self.generator(a, training=True)
@@ -180,12 +180,12 @@ def straight_through(generator: keras.Model) -> keras.Model:
 def probe(style: str, seconds: float, opts: dict) -> dict:
     set_seed(int(opts.get("seed", 0)))
     crop, batch = int(opts.get("crop", 16)), int(opts.get("batch", 32))
-    test = unpaired.style_data(style, crop=64)
-    data = unpaired.style_data(style, crop=crop, n_crops=int(opts.get("n_crops", 2048)))
+    test = unpaired_data.style_data(style, crop=64)
+    data = unpaired_data.style_data(style, crop=crop, n_crops=int(opts.get("n_crops", 2048)))
     depth = max(2, -(-(STYLES[style].patch - 1) // 2))
     ink_generator = opts.get("generator") == "ink_over_colours"
     g = ink_over_colours(opts.get("ink_init"), bool(opts.get("straight_through_clip"))) if ink_generator else \
-        unpaired.residual_translator(filters=int(opts.get("filters", 16)), depth=depth)
+        translators.residual_translator(filters=int(opts.get("filters", 16)), depth=depth)
     if opts.get("init"):   # start from a saved translator's weights (e.g. the oracle: does the game keep it?)
         g.set_weights(keras.models.load_model(opts["init"], safe_mode=True).get_weights())
     if opts.get("straight_through_clip") and not ink_generator:
@@ -193,7 +193,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
     if opts.get("oracle"):
         model = unpaired.PairedTranslator(g)
         model.compile(learning_rate=opts.get("g_learning_rate", 1e-3))
-        stream = unpaired.crop_stream(data.a, data.a_styled, batch, paired=True)
+        stream = unpaired_data.crop_stream(data.a, data.a_styled, batch, paired=True)
     else:
         sn = bool(opts.get("spectral_norm", False))
         d = (dense_discriminator(opts.get("d_filters", 32), opts.get("d_depth", 4), sn)
@@ -218,7 +218,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                       augment=augment, colour_reference=data.b, negatives=bool(opts.get("negatives")),
                       anchor=(unpaired.luma_correlation_anchor if anchor == "luma_correlation" else
                               unpaired.colour_map_anchor(g) if anchor == "colour_map" else anchor))
-        stream = unpaired.crop_stream(data.a, data.b, batch)
+        stream = unpaired_data.crop_stream(data.a, data.b, batch)
         if opts.get("edge_promoting"):
             model.setup_edges(smooth_edges(data.b), opts["edge_promoting"])
         if opts.get("nce_weight"):
@@ -235,7 +235,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                                                       ema_momentum=float(opts["g_ema"]))
             model.g_optimizer.build(model.generator.trainable_variables)
     every = 500
-    ink = next((l for l in g.layers if isinstance(l, unpaired.InkOver)), None)
+    ink = next((l for l in g.layers if isinstance(l, translators.InkOver)), None)
     ink_trace = []       # the ink layer's k, t and ink colour every `every` steps: what moves before a collapse
     monitor_trace = []   # signals without ground truth every `every` steps: could one pick the step to stop at?
     if opts.get("monitor"):
@@ -256,17 +256,18 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
             monitor_trace.append([step + 1, round(float(swd) * 1e3, 3), round(float(fooled), 3),
                                   round(float(kept), 4)])
 
-    run = unpaired.train_for(model, stream, seconds, data=test, every=every,
-                             callbacks=[train.NaNGuard(), keras.callbacks.LambdaCallback(on_train_batch_end=record_traces)])
-    identity = unpaired.input_psnr(test)
+    run = evaluation.train_for(model, stream, seconds, data=test, every=every,
+                               callbacks=[train.NaNGuard(),
+                                          keras.callbacks.LambdaCallback(on_train_batch_end=record_traces)])
+    identity = evaluation.input_psnr(test)
     if opts.get("g_ema"):
         model.g_optimizer.finalize_variable_values(model.generator.trainable_variables)
     if opts.get("save"):
         from PIL import Image
         rows = [np.concatenate([x, y, o], axis=1) for x, y, o in
-                zip(test.test_x[:6], test.test_y[:6], unpaired.translate(model.generator, test.test_x[:6]))]
+                zip(test.test_x[:6], test.test_y[:6], translators.translate(model.generator, test.test_x[:6]))]
         Image.fromarray((np.concatenate(rows) * 255).round().astype(np.uint8)).save(opts["save"])
-    return {"style": style, "options": opts, "db": round(unpaired.test_psnr(model.generator, test), 3),
+    return {"style": style, "options": opts, "db": round(evaluation.style_psnr(model.generator, test), 3),
             "identity_db": round(identity, 3), "steps": run["steps"], "seconds": run["seconds"],
             "curve_db": [round(p[2], 2) for p in run["curve"]], **({"ink_trace": ink_trace} if ink is not None else {}),
             **({"monitor_trace": monitor_trace} if monitor_trace else {})}

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gvr_helpers import train, unpaired  # noqa: E402
+from gvr_helpers import evaluation, train, translators, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.losses import luminance  # noqa: E402
 from gvr_helpers.metrics import psnr  # noqa: E402
@@ -64,12 +64,12 @@ def baselines(data) -> dict:
     return {name: [fn(x, reference) for x in data.test_x] for name, fn in BASELINES.items()}
 
 
-class ValidationCurve(unpaired.PSNRCurve):
+class ValidationCurve(evaluation.PSNRCurve):
     """PSNR on the validation tiles over training time (the test tiles are kept for the final score)."""
 
     def record(self):
         t = time.perf_counter()
-        out = unpaired.translate(self.model.generator, self.data.val_x)
+        out = translators.translate(self.model.generator, self.data.val_x)
         self.points.append((round(self.budget.elapsed, 2), self.budget.steps, mean_psnr(out, self.data.val_y)))
         self.budget.paused += time.perf_counter() - t
 
@@ -86,17 +86,18 @@ def run_method(method: str, style: str, seconds: float, data, peer=None) -> dict
     else:
         model = unpaired.style_recipe(adversarial=(method == "course"))
     if method.startswith("oracle"):
-        stream = unpaired.crop_stream(data.a, data.a_styled, BATCH, paired=True)
+        stream = unpaired_data.crop_stream(data.a, data.a_styled, BATCH, paired=True)
     elif method == "peer":
-        stream = unpaired.crop_stream(unpaired.drop_flat_crops(peer.a), unpaired.drop_flat_crops(peer.b), 1)
+        stream = unpaired_data.crop_stream(unpaired_data.drop_flat_crops(peer.a),
+                                           unpaired_data.drop_flat_crops(peer.b), 1)
     else:
-        stream = unpaired.crop_stream(data.a, data.b, BATCH)
-    budget = unpaired.TimeBudget(seconds)
+        stream = unpaired_data.crop_stream(data.a, data.b, BATCH)
+    budget = evaluation.TimeBudget(seconds)
     curve = ValidationCurve(data, budget, every=200)
     t = time.perf_counter()
     try:  # a diverging method is reported (db None, the step it diverged at), not silently scored NaN
         model.fit(stream, epochs=1, steps_per_epoch=10 ** 9, verbose=0, callbacks=[budget, curve, train.NaNGuard()])
-        out = unpaired.translate(model.generator, data.test_x)
+        out = translators.translate(model.generator, data.test_x)
         result = {"steps": budget.steps, "seconds": round(budget.elapsed, 2), "curve": curve.points,
                   "db": mean_psnr(out, data.test_y), "structure_db": structure_psnr(out, data.test_y)}
     except train.TrainingDivergedError as exc:
@@ -153,26 +154,10 @@ def plot(curves: dict):
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from gvr_helpers.plotting import benchmark_curves
 
-    from gvr_helpers.plotting import save_figure
-
-    labels = {"oracle_residual": "paired oracle (residual G)", "oracle_recipe_g": "paired oracle (recipe's G)",
-              "course": "course recipe (unpaired GAN)", "no_gan": "recipe without the GAN term",
-              "peer": "TensorFlow-tutorial CycleGAN"}
-    fig, axes = plt.subplots(1, len(curves), figsize=(4.2 * len(curves), 3.6), squeeze=False)
-    for ax, (style, methods) in zip(axes[0], curves.items()):
-        for method, points in methods.items():
-            if method == "input":
-                ax.axhline(points[0][2], color="grey", ls=":", label="input, unchanged")
-                continue
-            pts = np.array(points)
-            ax.plot(pts[:, 0] / 60, pts[:, 2], marker=".", label=labels[method])
-        ax.set(title=style, xlabel="training time (min)", ylabel="validation PSNR vs ground truth (dB)")
-        ax.legend(fontsize=7)
-    fig.tight_layout()
-    save_figure(fig, "05_unpaired_vs_oracle_all_styles")
-    return fig
+    return benchmark_curves(curves, name="05_unpaired_vs_oracle_all_styles",
+                            ylabel="validation PSNR vs ground truth (dB)")
 
 
 def main(argv=None):

@@ -31,7 +31,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gvr_helpers import config, unpaired  # noqa: E402
+from gvr_helpers import config, evaluation, translators, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
@@ -55,7 +55,7 @@ def load_oracle(style: str) -> keras.Model:
     return keras.saving.load_model(path, safe_mode=True, compile=False)
 
 
-def oracle_recipe(style: str, data: unpaired.StyleData, **options) -> unpaired.FastTranslator:
+def oracle_recipe(style: str, data: unpaired_data.StyleData, **options) -> unpaired.FastTranslator:
     """The previous fast recipe (residual G, :data:`unpaired.RESIDUAL_RECIPE`, with ``options``) whose
     G starts from the shipped paired oracle's weights (the same architecture)."""
     model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=data.b,
@@ -64,7 +64,7 @@ def oracle_recipe(style: str, data: unpaired.StyleData, **options) -> unpaired.F
     return model
 
 
-def oracle_cyclegan(style: str, data: unpaired.StyleData, inverse_seconds: float | None = None,
+def oracle_cyclegan(style: str, data: unpaired_data.StyleData, inverse_seconds: float | None = None,
                     inverse_steps: int | None = None) -> unpaired.CycleGAN:
     """The course's CycleGAN with G = the oracle and F trained first on pairs (S(a), a) to invert it,
     for ``inverse_seconds`` (the benchmark's equal-time budget) or ``inverse_steps`` (a result that
@@ -75,11 +75,11 @@ def oracle_cyclegan(style: str, data: unpaired.StyleData, inverse_seconds: float
     inverse = keras.models.clone_model(oracle)   # the same architecture, freshly initialised: the identity
     paired = unpaired.PairedTranslator(inverse)
     paired.compile()
-    stream = unpaired.crop_stream(data.a_styled, data.a, 32, paired=True)
+    stream = unpaired_data.crop_stream(data.a_styled, data.a, 32, paired=True)
     if inverse_steps is not None:
         paired.fit(stream, epochs=1, steps_per_epoch=int(inverse_steps), verbose=0)
     else:
-        unpaired.train_for(paired, stream, inverse_seconds)
+        evaluation.train_for(paired, stream, inverse_seconds)
     return unpaired.cyclegan_recipe(data.a.shape[1], generator=oracle, inverse=inverse)
 
 
@@ -87,11 +87,11 @@ def critic_scores(style: str, data, steps: int) -> dict:
     """Train the recipe's D alone (G's learning rate 0) against the frozen oracle; mean D(x) per kind of crop."""
     set_seed(0)
     model = oracle_recipe(style, data, g_learning_rate=0.0)
-    model.fit(unpaired.crop_stream(data.a, data.b, 32), epochs=1, steps_per_epoch=steps, verbose=0)
-    held = unpaired.style_data(style, crop=data.a.shape[1], n_crops=1024, seed=1)
+    model.fit(unpaired_data.crop_stream(data.a, data.b, 32), epochs=1, steps_per_epoch=steps, verbose=0)
+    held = unpaired_data.style_data(style, crop=data.a.shape[1], n_crops=1024, seed=1)
     mean_d = lambda x: round(float(np.mean(model.discriminator.predict(x, batch_size=256, verbose=0))), 3)  # noqa: E731
     return {"steps": steps, "real style b": mean_d(held.b), "true style S(a)": mean_d(held.a_styled),
-            "oracle G(a)": mean_d(unpaired.translate(model.generator, held.a)), "photos a": mean_d(held.a)}
+            "oracle G(a)": mean_d(translators.translate(model.generator, held.a)), "photos a": mean_d(held.a)}
 
 
 def anchor_prices(data) -> dict:
@@ -113,9 +113,9 @@ def main(argv=None):
     parser.add_argument("--inverse-seconds", type=float, default=2.0 if fast else 40.0,
                         help="paired training of the CycleGAN's F before the game")
     args = parser.parse_args(argv)
-    test = unpaired.style_data(args.style, crop=64)
-    data = unpaired.style_data(args.style, crop=16, n_crops=2048)
-    identity = unpaired.input_psnr(test)
+    test = unpaired_data.style_data(args.style, crop=64)
+    data = unpaired_data.style_data(args.style, crop=16, n_crops=2048)
+    identity = evaluation.input_psnr(test)
     runs = []
     for name, options in [*VARIANTS.items(), (CYCLEGAN, None)]:
         set_seed(0)
@@ -123,10 +123,10 @@ def main(argv=None):
             oracle_recipe(args.style, data, **options)
         row = {"variant": name}
         if options is None:   # what the cycle charges at the answer: how far F(G(x)) is from x
-            recovered = unpaired.reconstruction_psnr(model.generator, model.inverse, test.test_x)
+            recovered = evaluation.reconstruction_psnr(model.generator, model.inverse, test.test_x)
             row["start_reconstruction_db"] = round(recovered, 3)
-        run = unpaired.train_for(model, unpaired.crop_stream(data.a, data.b, 32), args.seconds, data=test,
-                                 every=args.every)
+        run = evaluation.train_for(model, unpaired_data.crop_stream(data.a, data.b, 32), args.seconds, data=test,
+                                   every=args.every)
         runs.append({**row, "steps": run["steps"], "db": round(run["curve"][-1][2], 3),
                      "curve": [[s, n, round(db, 3)] for s, n, db in run["curve"]]})
         print(f"{name:38s} {run['curve'][0][2]:6.2f} dB at the start -> {run['curve'][-1][2]:6.2f} dB "

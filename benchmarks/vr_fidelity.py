@@ -1,7 +1,7 @@
 """How well the VR methods keep a stylized world seamless and consistent, for every shipped
 GAN-trained translator (notebooks 07–09).
 
-The translators are the ones `make checkpoints` trained *unpaired* (`unpaired.shipped_translators`:
+The translators are the ones `make checkpoints` trained *unpaired* (`translators.shipped_translators`:
 every entry whose recipe is not the paired oracle), loaded in safe mode. All methods run with their
 default arguments (padding derived from the generator). For each translator, in one run:
 
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from gvr_helpers import config, data, metrics, models, sphere, unpaired, vr, world  # noqa: E402
+from gvr_helpers import config, data, metrics, models, sphere, translators, vr, world  # noqa: E402
 
 
 def wrap_pair_percentile(image) -> float:
@@ -41,7 +41,7 @@ def wrap_pair_percentile(image) -> float:
 
 
 def gan_translators() -> list[str]:
-    return sorted(name for name, entry in unpaired.shipped_translators().items()
+    return sorted(name for name, entry in translators.shipped_translators().items()
                   if "oracle" not in name and "paired" not in entry.get("recipe", "").split("(")[0])
 
 
@@ -116,7 +116,7 @@ def main() -> dict:
     world_seconds = time.perf_counter() - t
     h = 8 * profile.image_size  # 256 (fast) or 512 (full) rows
     pano = world.panorama(seed=0, height=h, width=2 * h)
-    results = {name: measure(name, unpaired.load_translator(name), pano, profile) for name in gan_translators()}
+    results = {name: measure(name, translators.load_translator(name), pano, profile) for name in gan_translators()}
     return {"profile": profile.name, "panorama": list(pano.shape[:2]), "translators": results,
             "world_seconds_4096x2048": world_seconds,
             "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -59,7 +59,7 @@ def stylize_worker(pano_path: str, mode: str) -> dict:
 
     import keras
 
-    import gvr_helpers.unpaired  # noqa: F401  (registers InkOver for safe-mode loading)
+    import gvr_helpers.translators  # noqa: F401  (registers InkOver for safe-mode loading)
     from gvr_helpers import metrics, models, transfer, vr
 
     sys.path.insert(0, str(HERE))

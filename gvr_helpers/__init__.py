@@ -3,8 +3,8 @@
 The notebooks stay short and narrative; everything they compute lives here,
 one responsibility a module (see the README's course map):
 
-config, data, world, styles, unpaired_data, models, losses, train, unpaired,
-transfer, sphere, vr, headset, metrics, plotting, exercises.
+config, data, world, styles, unpaired_data, models, losses, train, translators,
+unpaired, evaluation, transfer, sphere, vr, headset, metrics, plotting, exercises.
 
 Modules are imported on demand (``from gvr_helpers import models``) so that
 ``import gvr_helpers`` stays fast and does not start TensorFlow.

@@ -373,16 +373,13 @@ def _as_image_list(source, size=None) -> list[np.ndarray]:
     return [_resize(x, size) for x in images] if size is not None else images
 
 
-def test_tiles(source, crop: int, test_fraction: float = 0.25, size=None) -> np.ndarray:
+def held_out_tiles(source, crop: int, test_fraction: float = 0.25, size=None) -> np.ndarray:
     """The test split: non-overlapping crops from the bottom ``test_fraction`` of every image."""
     parts = [tiles(split_regions(x, test_fraction)[1], crop) for x in _as_image_list(source, size)]
     out = np.concatenate(parts)
     if not len(out):
         raise ValueError(f"no test crop of {crop}×{crop} fits; use smaller crops or a larger test_fraction")
     return out
-
-
-test_tiles.__test__ = False  # not a pytest test, despite its name
 
 
 def training_dataset(source, crop: int = 64, batch_size: int = 16, *, test_fraction: float = 0.25,
@@ -392,7 +389,7 @@ def training_dataset(source, crop: int = 64, batch_size: int = 16, *, test_fract
 
     ``source`` is a folder or a sequence of images. Only the top
     ``1 - test_fraction`` of each image is used (see :func:`split_regions`), so
-    no training crop overlaps :func:`test_tiles`. Crops are ``crop``×``crop`` at
+    no training crop overlaps :func:`held_out_tiles`. Crops are ``crop``×``crop`` at
     offsets that are multiples of ``align`` (keep styles with a pixel grid
     aligned), flipped left-right at random, shuffled, batched (last partial
     batch dropped), cached after decoding and prefetched. Deterministic for a

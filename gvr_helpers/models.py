@@ -547,7 +547,7 @@ def _walk(model, where: str):
         rf = tuple(max(s[0][a] for s in found) for a in range(2))
         jump = tuple(max(s[1][a] for s in found) for a in range(2))
         inner = _inner(layer)
-        if hasattr(inner, "receptive_field_px"):  # a layer that states its own reach (unpaired.InkOver)
+        if hasattr(inner, "receptive_field_px"):  # a layer that states its own reach (translators.InkOver)
             k = int(inner.receptive_field_px)
             state = (tuple(r + (k - 1) * j for r, j in zip(rf, jump)), jump)
             wraps = wraps or f"layer {layer.name!r} ({type(inner).__name__}) pads by reflection"
@@ -605,7 +605,7 @@ def translator_geometry(generator) -> Geometry:
         shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
         raise ValueError(f"{name} takes {shapes}: a seam-free method needs an image-to-image translator "
                          "(one B×H×W×C image in, one out), e.g. build_generator('resnet') or 'unet', "
-                         "unpaired.residual_translator")
+                         "translators.residual_translator")
     rf, jump, largest, wraps = _walk(generator, name)
     if any(abs(j - 1) > 1e-9 for j in jump):
         raise ValueError(f"{name} changes the image size (output grid {jump[0]:g}× the input's): a seam-free "
@@ -644,7 +644,7 @@ def describe(model: keras.Model, size: int | tuple[int, int] = 256) -> ModelDesc
         inputs = _as_list(layer.input)
         macs += _layer_macs(layer, tuple(inputs[0].shape), tuple(outputs[0].shape))
         found = [states[id(t)] for t in inputs if id(t) in states] or [((1, 1), (1, 1))]
-        if hasattr(_inner(layer), "receptive_field_px"):  # a layer that states its own reach (unpaired.InkOver)
+        if hasattr(_inner(layer), "receptive_field_px"):  # a layer that states its own reach (translators.InkOver)
             (rf, jump), k = found[0], int(_inner(layer).receptive_field_px)
             state = (tuple(r + (k - 1) * j for r, j in zip(rf, jump)), jump)
         else:

@@ -666,7 +666,7 @@ def psnr_curves(curves: dict, identity_db: float | None = None, name="05_psnr_cu
     """Test PSNR against the ground truth over training time, one line per method.
 
     ``curves``: {method: [(seconds, steps, dB), ...]} as recorded by
-    :class:`gvr_helpers.unpaired.PSNRCurve`; ``identity_db``: the untouched input's score;
+    :class:`gvr_helpers.evaluation.PSNRCurve`; ``identity_db``: the untouched input's score;
     ``legend_outside``: the legend right of the axes, for many methods whose lines it would hide."""
     import numpy as np
 
@@ -680,6 +680,38 @@ def psnr_curves(curves: dict, identity_db: float | None = None, name="05_psnr_cu
         ax.axhline(identity_db, color="grey", ls=":", label="input (do nothing)")
     ax.set(xlabel="training time (s)", ylabel="test PSNR vs ground truth (dB)", title=title or "learning curves")
     ax.legend(fontsize=8, **({"loc": "center left", "bbox_to_anchor": (1.01, 0.5)} if legend_outside else {}))
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+# What a learner reads for each method of benchmarks/unpaired_vs_oracle.py (its keys are variable names).
+BENCHMARK_METHODS = {"oracle": "paired oracle", "oracle_residual": "paired oracle (residual G)",
+                     "oracle_recipe_g": "paired oracle (the recipe's G)", "course": "course recipe (unpaired GAN)",
+                     "no_gan": "the recipe without its GAN term", "peer": "TensorFlow-tutorial CycleGAN"}
+
+
+def benchmark_curves(curves: dict, inputs: dict | None = None, name="05_unpaired_vs_oracle",
+                     ylabel="test PSNR vs ground truth (dB)"):
+    """One panel per style of a benchmark log (:func:`gvr_helpers.results.read_benchmark_log`): PSNR
+    over training time for each method, the untouched input as a dotted line (``inputs[style]``, or
+    the log's own ``input`` entry)."""
+    import numpy as np
+
+    if not curves:
+        raise ValueError("benchmark_curves needs the curves of at least one style")
+    fig, axes = plt.subplots(1, len(curves), figsize=(4.4 * len(curves), 3.6), squeeze=False)
+    for ax, (style, methods) in zip(axes[0], curves.items()):
+        level = (inputs or {}).get(style, methods.get("input", [[None, None, None]])[0][2])
+        for method, points in methods.items():
+            if method == "input":
+                continue
+            pts = np.asarray(points, dtype=float)
+            ax.plot(pts[:, 0] / 60, pts[:, 2], marker=".", label=BENCHMARK_METHODS.get(method, method))
+        if level is not None:
+            ax.axhline(level, color="grey", ls=":", label="input, unchanged")
+        ax.set(title=style.replace("_", " "), xlabel="training time (min)", ylabel=ylabel)
+        ax.legend(fontsize=7)
     fig.tight_layout()
     save_figure(fig, name)
     return fig

@@ -224,13 +224,13 @@ def bundled_split(style: str, crop: int = 32, size=128, seed: int = 0, photos=No
 
     Training tiles (``crop``×``crop``, from the top three quarters of each photo)
     are split into A and B = S(other tiles); the test pairs come from the
-    bottom quarter (:func:`gvr_helpers.data.test_tiles`), which no training tile touches.
+    bottom quarter (:func:`gvr_helpers.data.held_out_tiles`), which no training tile touches.
     """
     from . import data
 
     photos = data.content_images(size=size) if photos is None else photos
     train = np.concatenate([data.tiles(data.split_regions(p)[0], crop) for p in photos])
-    return unpaired_split(train, style, seed=seed, test_images=data.test_tiles(photos, crop))
+    return unpaired_split(train, style, seed=seed, test_images=data.held_out_tiles(photos, crop))
 
 
 # ------------------------------------------------------------------ classic baselines

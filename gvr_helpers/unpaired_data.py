@@ -11,16 +11,28 @@ tiles and scored on test tiles, both cut from pixels no training crop ever saw.
 
 Both draw their crops with one sampler, :func:`_crops`. The pools are numpy arrays in memory:
 on a 2-core CPU a per-step Python input pipeline costs as much as a small generator's step.
+
+Also here, the older builder of the course's measured setting and the pieces that feed training:
+
+* :func:`style_data` → :class:`StyleData` — unpaired crops of an algorithmic style from the
+  course's photos, with the oracle's pairs and test tiles with their ground truth (the shipped
+  checkpoints, notebook 05's recipes and the benchmarks were measured on it).
+* :func:`crop_stream` — an endless, resumable ``tf.data`` stream of batches from two pools.
+* :func:`drop_flat_crops` — a pool without its single-colour crops (for instance-norm generators).
 """
 from __future__ import annotations
 
 import math
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import data, styles
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 TEST_FRACTION = 0.25  # the bottom quarter of every content image is held out
 MAX_UPSCALE = 4.0     # an image enlarged more than this has no detail left at the crop's scale
@@ -187,7 +199,7 @@ def course_style_data(style: str, crop: int = 16, n_crops: int = 2048, size: int
     domain A (photos), 1 is styled and feeds domain B, 2 gives the validation tiles. So A, B
     and validation share no pixel, yet all three sample the same mix of content, and the only
     systematic difference between A and B is the style. The bottom quarter's squares
-    (:func:`gvr_helpers.data.test_tiles`) are the test tiles. Squares are styled whole, so
+    (:func:`gvr_helpers.data.held_out_tiles`) are the test tiles. Squares are styled whole, so
     ``a_styled`` (the oracle's pairs) has no border effects from styling a small crop.
 
     ``align``: pass 4 for ``pixel_art``, whose 4×4 blocks are aligned to the image origin
@@ -211,8 +223,117 @@ def course_style_data(style: str, crop: int = 16, n_crops: int = 2048, size: int
     pool_a, pool_b, val_x = (np.stack(s).astype(np.float32) for s in squares)
     a, a_styled = _crops(rng_a, n_crops, crop, align, pool_a, styles.apply_style(style, pool_a))
     (b,) = _crops(rng_b, n_crops, crop, align, styles.apply_style(style, pool_b))
-    test_x = data.test_tiles(images, block, TEST_FRACTION).astype(np.float32)
+    test_x = data.held_out_tiles(images, block, TEST_FRACTION).astype(np.float32)
     return UnpairedData(a=a, b=b, val_x=val_x, test_x=test_x,
                         val_y=np.asarray(styles.apply_style(style, val_x), np.float32),
                         test_y=np.asarray(styles.apply_style(style, test_x), np.float32),
                         a_styled=a_styled, name=style)
+
+
+# ------------------------------------------------------------ the older builder (shipped checkpoints, benchmarks)
+@dataclass(frozen=True)
+class StyleData:
+    """Crops for one style: unpaired pools A (photos) and B (styled *other* pixels), the pairs
+    only the oracle may see, and held-out test tiles with their ground truth S(x)."""
+
+    style: str
+    a: np.ndarray          # N×c×c×3 crops of content photos (CycleGAN's domain A)
+    b: np.ndarray          # N×c×c×3 crops of the style set, from regions disjoint from a's (domain B)
+    a_styled: np.ndarray   # S(a): the pairs, for the paired oracle only
+    test_x: np.ndarray     # test tiles from the bottom of every image, never trained on
+    test_y: np.ndarray     # S(test_x), the ground truth
+
+
+def style_data(style: str, crop: int = 64, size: int = 256, n_crops: int = 512, seed: int = 0,
+                test_fraction: float = 0.25, block: int = 64) -> StyleData:
+    """Build :class:`StyleData` from the course's content photos, resized to ``size``×``size``.
+
+    Each photo's top ``1 - test_fraction`` is for training, cut into ``block``×``block``
+    squares in a checkerboard: white squares feed domain A (photos), black squares are
+    styled and feed domain B. So A and B never share a pixel (no pairs), yet both sample
+    the same mix of content, and the only systematic difference between them is the style
+    (with A = left halves and B = right halves, the photos' own colour differences swamp
+    the style's). The bottom part is cut into ``block``×``block`` test tiles. ``n_crops`` random
+    ``crop``×``crop`` crops (with left-right flips) are drawn inside the squares per domain.
+    """
+    if style not in styles.STYLES:
+        raise ValueError(f"unknown style {style!r}; choose one of {sorted(styles.STYLES)}")
+    if isinstance(crop, bool) or not isinstance(crop, int) or not 8 <= crop <= block:
+        raise ValueError(f"crop must be an int between 8 and block = {block}, got {crop!r}")
+    images = data.content_images(size)
+    rng = np.random.default_rng(seed)
+    align = 4 if style == "pixel_art" else 1
+    squares_a, squares_b = [], []
+    for x in images:
+        squares = data.tiles(data.split_regions(x, test_fraction)[0], block)
+        cols = size // block
+        for k, sq in enumerate(squares):
+            (squares_a if (k // cols + k % cols) % 2 == 0 else squares_b).append(sq)
+    squares_a = np.stack(squares_a)
+    styled_a = styles.apply_style(style, squares_a)
+    styled_b = styles.apply_style(style, np.stack(squares_b))
+
+    def crops(pool, n):
+        idx = rng.integers(len(pool), size=n)
+        top = rng.integers((block - crop) // align + 1, size=n) * align
+        left = rng.integers((block - crop) // align + 1, size=n) * align
+        flip = (rng.random(n) < 0.5) & (align == 1)
+        out = [pool[i, t:t + crop, l:l + crop] for i, t, l in zip(idx, top, left)]
+        return np.stack([o[:, ::-1] if f else o for o, f in zip(out, flip)]).astype(np.float32), (idx, top, left, flip)
+
+    a, where = crops(squares_a, n_crops)
+    a_styled = np.stack([styled_a[i, t:t + crop, l:l + crop][:, ::-1] if f else styled_a[i, t:t + crop, l:l + crop]
+                         for i, t, l, f in zip(*where)]).astype(np.float32)
+    b, _ = crops(styled_b, n_crops)
+    test_x = data.held_out_tiles(images, block, test_fraction)
+    return StyleData(style, a, b, a_styled, test_x, styles.apply_style(style, test_x).astype(np.float32))
+
+
+def drop_flat_crops(pool, min_std: float = 0.02) -> np.ndarray:
+    """The crops of ``pool`` (N×H×W×3) that are not a single flat colour (some channel's standard
+    deviation ≥ ``min_std``).
+
+    Why: instance normalisation divides by an instance's own standard deviation (+ ε = 1e-5).
+    On a flat crop, common in the woodblock style's B set (a whole 64×64 crop of one ink), that
+    is ~0, and each normalisation layer multiplies the backward signal by up to 1/√ε ≈ 316: the
+    peer recipe's gradients reached 1e28 and its weights NaN at its second step. The tutorial's
+    photos are never flat; the peer trains without such crops, which carry no strokes anyway.
+    """
+    pool = np.asarray(pool, np.float32)
+    if pool.ndim != 4 or pool.shape[-1] != 3:
+        raise ValueError(f"pool must be N×H×W×3, got shape {pool.shape}")
+    kept = pool[pool.std(axis=(1, 2)).max(axis=1) >= min_std]
+    if len(kept) == 0:
+        raise ValueError(f"every one of the {len(pool)} crops is flat (std < {min_std}); nothing to train on")
+    return kept
+
+
+# ------------------------------------------------------------ feeding training
+def crop_stream(first, second, batch_size: int = 16, seed: int = 0, start_step: int = 0,
+                paired: bool = False) -> tf.data.Dataset:
+    """An endless stream of batches ``(x, y)`` drawn from two in-memory crop pools.
+
+    Batch ``s`` is a pure function of ``(seed, s)`` (stateless random indices), so a run
+    resumed at ``start_step`` sees the batches it would have seen. Unpaired: x and y use
+    independent indices; ``paired=True``: the same ones (for the oracle).
+    """
+    import tensorflow as tf  # here, so that building the numpy pools does not start TensorFlow
+
+    first, second = np.asarray(first, np.float32), np.asarray(second, np.float32)
+    for name, arr in (("first", first), ("second", second)):
+        if arr.ndim != 4 or arr.shape[-1] != 3 or len(arr) < 1:
+            raise ValueError(f"{name} pool must be N×H×W×3 with N >= 1, got shape {arr.shape}")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} pool contains NaN or inf")
+    if paired and len(first) != len(second):
+        raise ValueError(f"paired pools must have the same length, got {len(first)} and {len(second)}")
+    x_table, y_table = tf.constant(first), tf.constant(second)
+    seed_t = tf.constant(int(seed), tf.int64)
+
+    def batch_at(step):
+        i = tf.random.stateless_uniform([batch_size], tf.stack([seed_t, step]), maxval=len(first), dtype=tf.int64)
+        j = i if paired else tf.random.stateless_uniform(
+            [batch_size], tf.stack([seed_t + 7919, step]), maxval=len(second), dtype=tf.int64)
+        return tf.gather(x_table, i), tf.gather(y_table, j)
+
+    return tf.data.Dataset.counter(start=int(start_step)).map(batch_at).prefetch(2)

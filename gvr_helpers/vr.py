@@ -107,9 +107,9 @@ def circular_pad(generator, align: int = DEFAULT_ALIGN) -> int:
 
     The receptive field and stride come from the layers, with the arithmetic of
     :func:`gvr_helpers.models.describe` (plus nested models and
-    :class:`gvr_helpers.unpaired.InkOver`, which describe does not look into), so it works for
+    :class:`gvr_helpers.translators.InkOver`, which describe does not look into), so it works for
     every image translator the course builds: ``models.build_generator("resnet" | "unet")``,
-    ``unpaired.residual_translator``, ``unpaired.ink_over_colours``, a Sequential of
+    ``translators.residual_translator``, ``translators.ink_over_colours``, a Sequential of
     convolutions. A model with a layer whose reach is unknown (a Lambda, a custom layer), or a
     plain callable, is a ValueError: pass ``pad`` to :func:`stylize_panorama` yourself. A
     noise-to-image generator (``"mlp"``, ``"dcgan"``) or one that ends in Flatten/Dense is a

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from gvr_helpers import unpaired
+from gvr_helpers import evaluation, translators, unpaired_data
 from gvr_helpers.config import DATA_DIR
 
 CHECKPOINTS = DATA_DIR / "checkpoints"
@@ -29,10 +29,10 @@ def test_checkpoint_hash_safe_load_and_psnr(key):
     path = CHECKPOINTS / entry["file"]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], f"{path.name} differs from the file the manifest describes"
     generator = keras.saving.load_model(path, safe_mode=True, compile=False)
-    data = unpaired.style_data(entry["style"], crop=64)
-    measured = unpaired.test_psnr(generator, data)
+    data = unpaired_data.style_data(entry["style"], crop=64)
+    measured = evaluation.style_psnr(generator, data)
     assert abs(measured - entry["test_psnr"]) <= 0.1, (measured, entry["test_psnr"])
-    out = unpaired.translate(generator, data.test_x[:2])
+    out = translators.translate(generator, data.test_x[:2])
     assert out.shape == data.test_x[:2].shape and np.all((out >= 0) & (out <= 1))
 
 
@@ -43,8 +43,8 @@ def test_inverse_generator_hash_and_reconstruction(key):
     assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["inverse_sha256"]
     g = keras.saving.load_model(CHECKPOINTS / entry["file"], safe_mode=True, compile=False)
     f = keras.saving.load_model(path, safe_mode=True, compile=False)
-    data = unpaired.style_data(entry["style"], crop=64)
-    measured = unpaired.reconstruction_psnr(g, f, data.test_x)
+    data = unpaired_data.style_data(entry["style"], crop=64)
+    measured = evaluation.reconstruction_psnr(g, f, data.test_x)
     assert abs(measured - entry["reconstruction_psnr"]) <= 0.1
 
 

@@ -242,7 +242,7 @@ def test_training_crops_never_touch_the_test_region():
     assert batches[0].shape == (8, 16, 16, 3) and batches[0].dtype == np.float32
     rows = np.concatenate([b[..., 0] for b in batches]) * 80
     assert rows.max() < 60  # training rows are 0..59, the test region starts at row 60
-    test = data.test_tiles([img], crop=16, test_fraction=0.25)
+    test = data.held_out_tiles([img], crop=16, test_fraction=0.25)
     assert test.shape == (3, 16, 16, 3) and (test[..., 0] * 80).min() >= 60
     again = next(iter(data.training_dataset([img, img[:, ::-1]], crop=16, batch_size=8, seed=3))).numpy()
     np.testing.assert_array_equal(again, batches[0])  # same seed, same batch

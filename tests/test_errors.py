@@ -6,13 +6,13 @@ import re
 import numpy as np
 import pytest
 
-from gvr_helpers import headset, sphere, transfer, unpaired
+from gvr_helpers import evaluation, headset, sphere, transfer, translators, unpaired, unpaired_data
 from gvr_helpers.transfer import ImageError
 
 
 @pytest.fixture(scope="module")
 def g():
-    return unpaired.residual_translator(filters=2, depth=1, pointwise=0)  # the identity at the start
+    return translators.residual_translator(filters=2, depth=1, pointwise=0)  # the identity at the start
 
 
 def batch(n=2, size=8, seed=0):
@@ -22,12 +22,12 @@ def batch(n=2, size=8, seed=0):
 # ------------------------------------------------------------ 1. one image or a batch
 def test_translate_takes_a_batch_or_one_image_and_returns_the_same_rank(g):
     x = batch()
-    assert unpaired.translate(g, x).shape == x.shape
-    one = unpaired.translate(g, x[0])
+    assert translators.translate(g, x).shape == x.shape
+    one = translators.translate(g, x[0])
     assert one.shape == x[0].shape
-    np.testing.assert_allclose(one, unpaired.translate(g, x)[0], atol=1e-6)
+    np.testing.assert_allclose(one, translators.translate(g, x)[0], atol=1e-6)
     assert unpaired.PairedTranslator(g).translate(x[0]).shape == x[0].shape  # the models' method too
-    assert unpaired.reconstruction_psnr(g, g, x[0]) == unpaired.reconstruction_psnr(g, g, x[:1])
+    assert evaluation.reconstruction_psnr(g, g, x[0]) == evaluation.reconstruction_psnr(g, g, x[:1])
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -42,13 +42,13 @@ def test_translate_takes_a_batch_or_one_image_and_returns_the_same_rank(g):
 ])
 def test_translate_names_the_expected_shape(g, bad, message):
     with pytest.raises(ValueError, match=r"translate expects a batch N×H×W×3 \(or one H×W×3 image\)|translate:") as err:
-        unpaired.translate(g, bad)
+        translators.translate(g, bad)
     assert re.search(message, str(err.value)), str(err.value)
 
 
 def test_translate_batch_size_must_be_positive(g):
     with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
-        unpaired.translate(g, batch(), batch_size=0)
+        translators.translate(g, batch(), batch_size=0)
 
 
 @pytest.mark.parametrize("call", [
@@ -76,7 +76,7 @@ def test_cyclegan_fed_crops_of_another_size_names_its_crop():
     expected = ("CycleGAN was built for 16×16 crops (crop=16) but was fed batches of shape (4, 32, 32, 3): "
                 "build it with cyclegan_recipe(crop=32) or crop the images to 16")
     with pytest.raises(ValueError, match=re.escape(expected)):
-        model.fit(unpaired.crop_stream(pool, pool, 4), epochs=1, steps_per_epoch=1, verbose=0)
+        model.fit(unpaired_data.crop_stream(pool, pool, 4), epochs=1, steps_per_epoch=1, verbose=0)
 
 
 # ------------------------------------------------------------ 3. skybox folder and manifest
@@ -133,6 +133,6 @@ def test_fast_recipe_rejects_options_its_generator_ignores(options, message):
 
 def test_fast_recipe_defaults_are_unchanged():
     residual = unpaired.fast_recipe(patch=5, generator="residual").generator
-    assert residual.count_params() == unpaired.residual_translator(filters=16, depth=2).count_params()
+    assert residual.count_params() == translators.residual_translator(filters=16, depth=2).count_params()
     with pytest.raises(ValueError, match=re.escape("depth must be an integer >= 1, got 0")):
         unpaired.paired_oracle(patch=5, depth=0)

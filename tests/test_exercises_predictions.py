@@ -126,9 +126,9 @@ def test_disocclusion_right_and_wrong(capsys):
 
 
 def test_min_wrap_pad_is_measured_and_a_wrong_prediction_fails():
-    from gvr_helpers import unpaired, world
+    from gvr_helpers import translators, world
 
-    g = unpaired.residual_translator(depth=4)          # receptive field 9 px
+    g = translators.residual_translator(depth=4)          # receptive field 9 px
     g.get_layer("delta").set_weights([0.3 * np.random.default_rng(0).standard_normal(w.shape).astype("float32")
                                       for w in g.get_layer("delta").get_weights()])
     pano = world.panorama(seed=1, height=32, width=64)

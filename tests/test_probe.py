@@ -61,18 +61,18 @@ def test_importing_the_probe_leaves_the_packages_anchors_alone():
 
 
 def test_split_roles_trains_the_ink_by_the_gan_and_the_colours_by_the_colour_loss_only():
-    from gvr_helpers import unpaired
+    from gvr_helpers import translators, unpaired_data
     from gvr_helpers.models import build_discriminator
 
-    data = unpaired.style_data("toon", crop=16, n_crops=64)
+    data = unpaired_data.style_data("toon", crop=16, n_crops=64)
     for colour_weight in (0.0, 10.0):
         g = probe.ink_over_colours()
         model = probe.SplitRolesTranslator(g, build_discriminator("patchgan", filters=8, receptive_field=16, norm="none"))
         model.compile(g_learning_rate=1e-2, colour_weight=colour_weight, colour_reference=data.b)
-        ink = next(l for l in g.layers if isinstance(l, unpaired.InkOver))
+        ink = next(l for l in g.layers if isinstance(l, translators.InkOver))
         colour_vars = [v for v in g.trainable_variables if all(v is not w for w in ink.trainable_variables)]
         before = [v.numpy().copy() for v in colour_vars], [v.numpy().copy() for v in ink.trainable_variables]
-        model.fit(unpaired.crop_stream(data.a, data.b, 8), steps_per_epoch=3, epochs=1, verbose=0)
+        model.fit(unpaired_data.crop_stream(data.a, data.b, 8), steps_per_epoch=3, epochs=1, verbose=0)
         colours_moved = any(not np.array_equal(b, v.numpy()) for b, v in zip(before[0], colour_vars))
         ink_moved = any(not np.array_equal(b, v.numpy()) for b, v in zip(before[1], ink.trainable_variables))
         assert ink_moved

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gvr_helpers import losses, models, styles, unpaired
+from gvr_helpers import losses, models, styles, translators, unpaired, unpaired_data
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,23 +47,23 @@ def test_structure_anchor_ignores_brightness_and_contrast_but_not_layout():
 
 
 def test_style_translator_starts_as_the_identity_and_fits_the_vr_budget():
-    g = unpaired.style_translator()
+    g = translators.style_translator()
     x = np.random.default_rng(0).random((2, 32, 48, 3)).astype(np.float32)
-    np.testing.assert_allclose(unpaired.translate(g, x), x, atol=1e-6)
+    np.testing.assert_allclose(translators.translate(g, x), x, atol=1e-6)
     # issue budget: about 20 k multiply-accumulates a pixel at full resolution
     assert models.describe(g).macs_per_output_pixel <= 21_000
     # sizes the pooled branch does not divide are padded and cropped back
-    assert unpaired.translate(g, x[:, :25, :30]).shape == (2, 25, 30, 3)
+    assert translators.translate(g, x[:, :25, :30]).shape == (2, 25, 30, 3)
 
 
 @pytest.mark.parametrize("bad", [{"depth": 0}, {"low": -1}, {"filters": 2.5}, {"low_filters": True}])
 def test_style_translator_rejects_bad_sizes(bad):
     with pytest.raises(ValueError, match=next(iter(bad))):
-        unpaired.style_translator(**bad)
+        translators.style_translator(**bad)
 
 
 def test_a_saved_translator_loads_in_a_fresh_python_in_safe_mode_without_the_package(tmp_path):
-    g = unpaired.style_translator(depth=2)
+    g = translators.style_translator(depth=2)
     g.get_layer("delta").set_weights([w + 0.01 for w in g.get_layer("delta").get_weights()])
     path = tmp_path / "g.keras"
     g.save(path)
@@ -75,7 +75,7 @@ def test_a_saved_translator_loads_in_a_fresh_python_in_safe_mode_without_the_pac
             f"np.save({str(tmp_path / 'y.npy')!r}, np.asarray(g(np.load({str(tmp_path / 'x.npy')!r}))))\n")
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": ""}
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path, env=env, timeout=120)
-    np.testing.assert_allclose(np.load(tmp_path / "y.npy"), unpaired.translate(g, x), atol=1e-5)
+    np.testing.assert_allclose(np.load(tmp_path / "y.npy"), translators.translate(g, x), atol=1e-5)
 
 
 def test_recipe_trains_with_and_without_its_adversarial_term():
@@ -84,7 +84,7 @@ def test_recipe_trains_with_and_without_its_adversarial_term():
     b = np.round(a[::-1] * 3) / 3          # another "style": a few flat levels
     for adversarial in (True, False):
         model = unpaired.style_recipe(adversarial=adversarial, depth=2)
-        history = model.fit(unpaired.crop_stream(a, b, 8), epochs=1, steps_per_epoch=3, verbose=0)
+        history = model.fit(unpaired_data.crop_stream(a, b, 8), epochs=1, steps_per_epoch=3, verbose=0)
         logs = {k: v[-1] for k, v in history.history.items()}
         assert all(np.isfinite(v) for v in logs.values()), logs
         assert ("d_loss" in logs) == adversarial and "patches" in logs
@@ -97,7 +97,7 @@ def _style_names() -> set[str]:
     return names - {"STYLES", "BASELINES"}
 
 
-@pytest.mark.parametrize("part", [unpaired.style_translator, unpaired.style_recipe,
+@pytest.mark.parametrize("part", [translators.style_translator, unpaired.style_recipe,
                                   losses.patch_sliced_wasserstein, losses.structure_anchor])
 def test_the_recipe_uses_nothing_of_the_styles_it_is_scored_on(part):
     """No operator, palette or constant of gvr_helpers/styles.py in the recipe's code."""
@@ -109,10 +109,10 @@ def test_the_recipe_uses_nothing_of_the_styles_it_is_scored_on(part):
 
 
 def test_load_translator_checks_the_manifest():
-    g = unpaired.load_translator("woodblock_fast")
+    g = translators.load_translator("woodblock_fast")
     assert g.output_shape == (None, None, None, 3)
     with pytest.raises(ValueError, match="no shipped translator 'cubism'"):
-        unpaired.load_translator("cubism")
+        translators.load_translator("cubism")
     with pytest.raises(ValueError, match="no inverse"):
-        unpaired.load_translator("woodblock_fast", inverse=True)
-    assert unpaired.load_translator("toon_cyclegan", inverse=True).name != g.name
+        translators.load_translator("woodblock_fast", inverse=True)
+    assert translators.load_translator("toon_cyclegan", inverse=True).name != g.name

@@ -13,7 +13,7 @@ def photos():
 
 @pytest.fixture(scope="module")
 def test_split(photos):
-    return data.test_tiles(photos, crop=32)
+    return data.held_out_tiles(photos, crop=32)
 
 
 def test_registry_has_the_required_styles():
@@ -96,7 +96,7 @@ def test_reinhard_matches_lab_mean_and_spread(photos):
 def test_bundled_split_keeps_test_pairs_out_of_training(photos):
     split = styles.bundled_split("pixel_art", crop=32, photos=photos)
     assert split.domain_a.shape[1:] == split.test_x.shape[1:] == (32, 32, 3)
-    assert len(split.test_x) == len(data.test_tiles(photos, 32))
+    assert len(split.test_x) == len(data.held_out_tiles(photos, 32))
     train_keys = {a.tobytes() for a in split.domain_a}
     assert not any(t.tobytes() in train_keys for t in split.test_x)
     np.testing.assert_array_equal(split.test_y[0], styles.pixel_art(split.test_x[0]))

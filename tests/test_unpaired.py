@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gvr_helpers import losses, train, transfer, unpaired
+from gvr_helpers import evaluation, losses, train, transfer, translators, unpaired, unpaired_data
 
 
 @pytest.fixture(scope="module")
 def toon():
-    return unpaired.style_data("toon", crop=16, size=128, n_crops=32, block=32)
+    return unpaired_data.style_data("toon", crop=16, size=128, n_crops=32, block=32)
 
 
 def test_style_data_splits_and_ground_truth(toon):
@@ -23,37 +23,37 @@ def test_style_data_splits_and_ground_truth(toon):
     # Domain B really is styled (few distinct colours), domain A is not.
     assert len(np.unique(toon.b.reshape(-1, 3).round(3), axis=0)) < len(np.unique(toon.a.reshape(-1, 3).round(3), axis=0))
     with pytest.raises(ValueError, match="unknown style"):
-        unpaired.style_data("cubism")
+        unpaired_data.style_data("cubism")
     with pytest.raises(ValueError, match="crop"):
-        unpaired.style_data("toon", crop=100, size=256)
+        unpaired_data.style_data("toon", crop=100, size=256)
 
 
 def test_crop_stream_is_a_function_of_the_step(toon):
-    first = [np.asarray(x) for x in next(iter(unpaired.crop_stream(toon.a, toon.b, 4, seed=3, start_step=5)))]
-    it = iter(unpaired.crop_stream(toon.a, toon.b, 4, seed=3))
+    first = [np.asarray(x) for x in next(iter(unpaired_data.crop_stream(toon.a, toon.b, 4, seed=3, start_step=5)))]
+    it = iter(unpaired_data.crop_stream(toon.a, toon.b, 4, seed=3))
     for _ in range(5):
         next(it)
     again = [np.asarray(x) for x in next(it)]
     for u, v in zip(first, again):
         np.testing.assert_array_equal(u, v)
-    x, y = (np.asarray(t) for t in next(iter(unpaired.crop_stream(toon.a, toon.a_styled, 4, paired=True))))
+    x, y = (np.asarray(t) for t in next(iter(unpaired_data.crop_stream(toon.a, toon.a_styled, 4, paired=True))))
     for xi, yi in zip(x, y):  # paired batches are really pairs: y = S(x) for the same crop
         idx = int(np.argmin(np.abs(toon.a - xi).sum(axis=(1, 2, 3))))
         np.testing.assert_array_equal(yi, toon.a_styled[idx])
     with pytest.raises(ValueError, match="NaN"):
-        unpaired.crop_stream(np.full((2, 8, 8, 3), np.nan), toon.b)
+        unpaired_data.crop_stream(np.full((2, 8, 8, 3), np.nan), toon.b)
     with pytest.raises(ValueError, match="N×H×W×3"):
-        unpaired.crop_stream(np.zeros((8, 8, 3)), toon.b)
+        unpaired_data.crop_stream(np.zeros((8, 8, 3)), toon.b)
 
 
 def test_residual_translator_starts_as_identity_and_keeps_shape():
-    g = unpaired.residual_translator(filters=8, depth=3)
+    g = translators.residual_translator(filters=8, depth=3)
     x = np.random.default_rng(0).random((2, 24, 40, 3)).astype(np.float32)
     y = keras.ops.convert_to_numpy(g(x))
     assert y.shape == x.shape
     np.testing.assert_allclose(y, x, atol=1e-6)  # zero-initialised Δ: no harm before training
     with pytest.raises(ValueError, match="depth"):
-        unpaired.residual_translator(depth=0)
+        translators.residual_translator(depth=0)
 
 
 def test_sliced_wasserstein_is_zero_for_equal_colours_and_grows_with_a_shift():
@@ -84,7 +84,7 @@ def test_residual_recipe_moves_g_off_the_identity_only_with_its_adversarial_term
         model = unpaired.fast_recipe(patch=5, generator="residual", filters=8, spectral_norm=False,
                                      decay_steps=None, **options)
         hist = train.LossHistory()
-        model.fit(unpaired.crop_stream(toon.a, toon.b, 8), epochs=2, steps_per_epoch=20, verbose=0,
+        model.fit(unpaired_data.crop_stream(toon.a, toon.b, 8), epochs=2, steps_per_epoch=20, verbose=0,
                   callbacks=[hist])
         out = model.translate(toon.test_x[:4])
         assert out.shape == toon.test_x[:4].shape and out.min() >= 0 and out.max() <= 1
@@ -112,7 +112,7 @@ def test_colour_loss_is_optional_and_falls_when_on(toon):
     model = unpaired.fast_recipe(patch=5, adversarial=False, colour_weight=30.0, g_learning_rate=2e-3,
                                  colour_reference=toon.b)
     hist = train.LossHistory()
-    model.fit(unpaired.crop_stream(toon.a, toon.b, 8), epochs=4, steps_per_epoch=15, verbose=0, callbacks=[hist])
+    model.fit(unpaired_data.crop_stream(toon.a, toon.b, 8), epochs=4, steps_per_epoch=15, verbose=0, callbacks=[hist])
     colour = hist.series("colour")
     assert colour[-1] < colour[0]
     with pytest.raises(ValueError, match="colour_weight"):
@@ -124,13 +124,13 @@ def test_colour_loss_is_optional_and_falls_when_on(toon):
 def test_paired_oracle_learns_the_style(toon):
     keras.utils.set_random_seed(0)
     model = unpaired.paired_oracle(patch=5, filters=16, learning_rate=3e-3)
-    before = unpaired.test_psnr(model.generator, toon)
-    _fit(model, unpaired.crop_stream(toon.a, toon.a_styled, 16, paired=True), 120)
-    assert unpaired.test_psnr(model.generator, toon) > before + 0.3
+    before = evaluation.style_psnr(model.generator, toon)
+    _fit(model, unpaired_data.crop_stream(toon.a, toon.a_styled, 16, paired=True), 120)
+    assert evaluation.style_psnr(model.generator, toon) > before + 0.3
 
 
 def _small_cyclegan(crop=16):
-    gens = [unpaired.residual_translator(filters=8, depth=2, name=f"g{i}") for i in range(2)]
+    gens = [translators.residual_translator(filters=8, depth=2, name=f"g{i}") for i in range(2)]
     from gvr_helpers.models import build_discriminator
     discs = [build_discriminator("patchgan", filters=8, n_layers=1) for _ in range(2)]
     model = unpaired.CycleGAN(gens[0], gens[1], discs[0], discs[1], crop=crop, pool_size=6)
@@ -142,7 +142,7 @@ def test_cyclegan_step_cycle_loss_falls_and_inverse_transfer_is_measured(toon):
     keras.utils.set_random_seed(0)
     model = _small_cyclegan()
     hist = train.LossHistory()
-    model.fit(unpaired.crop_stream(toon.a, toon.b, 4), epochs=3, steps_per_epoch=10, verbose=0, callbacks=[hist])
+    model.fit(unpaired_data.crop_stream(toon.a, toon.b, 4), epochs=3, steps_per_epoch=10, verbose=0, callbacks=[hist])
     assert set(hist.epochs[-1]) == {"epoch", "g_loss", "d_loss", "cycle", "identity"}
     assert int(model.history_b.count.numpy()) == 30 * 4
     report = transfer.inverse_transfer(model.generator, model.inverse, toon.test_x[0])
@@ -163,7 +163,7 @@ def test_resume_and_nan_guard_with_the_shared_callbacks(toon, tmp_path):
     keras.utils.set_random_seed(0)
     model = unpaired.fast_recipe(patch=5)
     ckpt = train.Checkpoints(tmp_path / "ck", export=("generator",))
-    model.fit(unpaired.crop_stream(toon.a, toon.b, 4), epochs=2, steps_per_epoch=3, verbose=0, callbacks=[ckpt])
+    model.fit(unpaired_data.crop_stream(toon.a, toon.b, 4), epochs=2, steps_per_epoch=3, verbose=0, callbacks=[ckpt])
     resumed = unpaired.fast_recipe(patch=5)
     assert train.Checkpoints(tmp_path / "ck").restore(resumed) == 2
     for u, v in zip(model.generator.weights, resumed.generator.weights):
@@ -183,20 +183,20 @@ def test_resume_and_nan_guard_with_the_shared_callbacks(toon, tmp_path):
 
 def test_time_budget_stops_fit(toon):
     model = unpaired.paired_oracle(patch=3, filters=4)
-    budget = unpaired.TimeBudget(1e-6)
-    _fit(model, unpaired.crop_stream(toon.a, toon.a_styled, 2, paired=True), 50, [budget])
+    budget = evaluation.TimeBudget(1e-6)
+    _fit(model, unpaired_data.crop_stream(toon.a, toon.a_styled, 2, paired=True), 50, [budget])
     assert budget.steps == 2  # the first step (graph tracing) is not counted against the budget
     with pytest.raises(ValueError, match="seconds"):
-        unpaired.TimeBudget(0)
+        evaluation.TimeBudget(0)
 
 
 def test_ablation_rows_and_bad_variant(toon):
-    rows = unpaired.ablation("toon", seconds=0.5, variants=["recipe", "no adversarial term"], train_data=toon,
-                             test_data=toon)
+    rows = evaluation.ablation("toon", seconds=0.5, variants=["recipe", "no adversarial term"], train_data=toon,
+                               test_data=toon)
     assert [r["variant"] for r in rows] == ["recipe", "no adversarial term"]
     assert all(r["steps"] >= 1 and math.isfinite(r["db"]) for r in rows)
     with pytest.raises(ValueError, match="unknown ablation"):
-        unpaired.ablation("toon", variants=["more cowbell"], test_data=toon)
+        evaluation.ablation("toon", variants=["more cowbell"], test_data=toon)
 
 
 def test_drop_flat_crops_keeps_only_crops_with_some_texture():
@@ -205,16 +205,16 @@ def test_drop_flat_crops_keeps_only_crops_with_some_texture():
     flat = np.full((2, 16, 16, 3), 0.4, np.float32)
     one_channel = np.full((1, 16, 16, 3), 0.2, np.float32)
     one_channel[0, :, :8, 1] = 0.8                      # texture in green only: kept
-    kept = unpaired.drop_flat_crops(np.concatenate([flat[:1], textured, flat[1:], one_channel]))
+    kept = unpaired_data.drop_flat_crops(np.concatenate([flat[:1], textured, flat[1:], one_channel]))
     assert len(kept) == 4 and np.array_equal(kept[:3], textured) and np.array_equal(kept[3], one_channel[0])
     with pytest.raises(ValueError, match="every one of the 2 crops is flat"):
-        unpaired.drop_flat_crops(flat)
+        unpaired_data.drop_flat_crops(flat)
     with pytest.raises(ValueError, match="N×H×W×3"):
-        unpaired.drop_flat_crops(flat[0])
+        unpaired_data.drop_flat_crops(flat[0])
 
 
 def test_fast_translator_anchor_is_absolute_or_squared(toon):
-    g = unpaired.residual_translator(filters=4, depth=2)
+    g = translators.residual_translator(filters=4, depth=2)
     d = unpaired.build_discriminator("patchgan", filters=4, receptive_field=16, norm="none")
     a = tf.zeros([1, 4, 4, 3])
     b = tf.fill([1, 4, 4, 3], 0.5)
@@ -234,7 +234,7 @@ def test_fast_translator_anchor_is_absolute_or_squared(toon):
 def test_negatives_show_d_the_photos_as_fakes(toon):
     """With ``negatives``, D's fake batch is G(a) and a together: its loss is the loss on both."""
     keras.utils.set_random_seed(0)
-    g = unpaired.residual_translator(filters=4, depth=2)
+    g = translators.residual_translator(filters=4, depth=2)
     delta = g.get_layer("delta")
     delta.set_weights([np.full_like(w, 0.5) for w in delta.get_weights()])   # G(a) far from a
     d = unpaired.build_discriminator("patchgan", filters=4, receptive_field=16, norm="none")

@@ -282,9 +282,9 @@ def test_a_shipped_gan_translator_has_stride_1_and_no_wrap_seam():
     by one column, and its wrap column pair is no stronger than the input's (averaged over 32 yaw
     positions: one column pair is a noisy sample of the scenery), while the naive method's seam is
     clearly stronger (the translator does change the image)."""
-    from gvr_helpers import models, unpaired, world
+    from gvr_helpers import models, translators, world
 
-    g = unpaired.load_translator("woodblock_fast")
+    g = translators.load_translator("woodblock_fast")
     info = models.describe(g)
     assert info.total_stride == 1 and info.receptive_field == models.translator_geometry(g).rf > 1
     pad = vr.circular_pad(g)
@@ -301,10 +301,10 @@ def test_a_shipped_gan_translator_has_stride_1_and_no_wrap_seam():
 
 
 def test_with_padding_rebuilds_every_pad_layer_and_keeps_the_weights():
-    from gvr_helpers import models, unpaired
+    from gvr_helpers import models, translators
 
     keras.utils.set_random_seed(0)
-    g = unpaired.residual_translator(depth=5)
+    g = translators.residual_translator(depth=5)
     wrapped = vr.with_padding(g, "circular")
     assert {layer.mode for layer in wrapped.layers if isinstance(layer, models.Pad2D)} == {"circular"}
     assert models.describe(wrapped, size=32).receptive_field == models.describe(g, size=32).receptive_field == 11
@@ -384,7 +384,7 @@ def test_default_pad_may_exceed_the_width():
 
 
 def test_circular_pad_reads_every_generator_the_course_builds():
-    from gvr_helpers import models, unpaired
+    from gvr_helpers import models, translators
 
     keras.utils.set_random_seed(0)
     for kind in ("resnet", "unet"):
@@ -392,9 +392,9 @@ def test_circular_pad_reads_every_generator_the_course_builds():
         info = models.describe(g, size=64)
         step = np.lcm(8, info.total_stride)
         assert vr.circular_pad(g) == -(-(info.receptive_field // 2 + 1) // step) * step
-    assert vr.circular_pad(unpaired.residual_translator(depth=5)) == 8  # receptive field 11
+    assert vr.circular_pad(translators.residual_translator(depth=5)) == 8  # receptive field 11
     # InkOver states its reach: its blur (σ=3: 19 taps), Sobel and dilation reach 23 px
-    ink = unpaired.ink_over_colours({"sigma": 3.0, "width": 0.0})
+    ink = translators.ink_over_colours({"sigma": 3.0, "width": 0.0})
     assert models.describe(ink, size=64).receptive_field == 23 and vr.circular_pad(ink) == 16
     stack = keras.Sequential([keras.Input((None, None, 3)), layers.Conv2D(4, 9, padding="same"),
                               layers.Conv2D(3, 9, strides=2, padding="same"), layers.UpSampling2D(2)])
@@ -445,9 +445,9 @@ def test_blend_faces_checks_its_faces_and_takes_any_pad():
 
 # ------------------------------------------------------------ headset resolution (issue 17, point 2)
 def shipped_translator(name="toon_fast"):
-    from gvr_helpers import unpaired
+    from gvr_helpers import translators
 
-    return unpaired.load_translator(name)
+    return translators.load_translator(name)
 
 
 @pytest.mark.parametrize("kind", ["shipped", "resnet"])

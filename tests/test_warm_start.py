@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from gvr_helpers import config, unpaired
+from gvr_helpers import config, evaluation, translators, unpaired, unpaired_data
 from gvr_helpers.metrics import psnr
 
 spec = importlib.util.spec_from_file_location("unpaired_warm_start",
@@ -17,16 +17,16 @@ spec.loader.exec_module(warm_start)
 
 def test_the_game_starts_at_the_shipped_oracle():
     manifest = json.loads((config.DATA_DIR / "checkpoints" / "manifest.json").read_text())
-    test = unpaired.style_data("woodblock", crop=64)
-    data = unpaired.style_data("woodblock", crop=16, n_crops=64)
+    test = unpaired_data.style_data("woodblock", crop=64)
+    data = unpaired_data.style_data("woodblock", crop=16, n_crops=64)
     model = warm_start.oracle_recipe("woodblock", data)
-    assert unpaired.test_psnr(model.generator, test) == pytest.approx(manifest["woodblock_oracle"]["test_psnr"],
-                                                                      abs=0.1)
+    assert evaluation.style_psnr(model.generator, test) == pytest.approx(manifest["woodblock_oracle"]["test_psnr"],
+                                                                         abs=0.1)
 
 
 def test_a_missing_oracle_is_named(monkeypatch, tmp_path):
     monkeypatch.setattr(config, "DATA_DIR", tmp_path)
-    data = unpaired.style_data("toon", crop=16, size=128, n_crops=8, block=32)
+    data = unpaired_data.style_data("toon", crop=16, size=128, n_crops=8, block=32)
     with pytest.raises(FileNotFoundError, match="toon_oracle.keras"):
         warm_start.oracle_recipe("toon", data)
 
@@ -41,7 +41,7 @@ def test_shipped_result_has_every_variant_and_starts_at_the_oracle():
 
 
 def test_anchor_prices_are_zero_for_no_change_and_name_every_anchor():
-    data = unpaired.style_data("toon", crop=16, size=128, n_crops=16, block=32)
+    data = unpaired_data.style_data("toon", crop=16, size=128, n_crops=16, block=32)
     prices = warm_start.anchor_prices(data)
     assert set(prices) == set(unpaired.ANCHORS)
     assert all(p["answer"] > 0 and p["wrong answer"] > 0 for p in prices.values())
@@ -53,11 +53,11 @@ STEPS = 300   # of F's paired training: a step count, so the result does not dep
 
 
 def test_the_cyclegan_starts_at_the_oracle_with_an_inverse_that_undoes_some_of_it():
-    test = unpaired.style_data("woodblock", crop=64)
-    data = unpaired.style_data("woodblock", crop=16, n_crops=256)
+    test = unpaired_data.style_data("woodblock", crop=64)
+    data = unpaired_data.style_data("woodblock", crop=16, n_crops=256)
     config.set_seed(0)
     model = warm_start.oracle_cyclegan("woodblock", data, inverse_steps=STEPS)
-    assert unpaired.test_psnr(model.generator, test) > 23.0
+    assert evaluation.style_psnr(model.generator, test) > 23.0
     x = test.test_x[:8]
-    styled_db = float(np.mean([psnr(s, t) for s, t in zip(unpaired.translate(model.generator, x), x)]))
-    assert unpaired.reconstruction_psnr(model.generator, model.inverse, x) > styled_db + 1.0   # F undoes part of the style
+    styled_db = float(np.mean([psnr(s, t) for s, t in zip(translators.translate(model.generator, x), x)]))
+    assert evaluation.reconstruction_psnr(model.generator, model.inverse, x) > styled_db + 1.0   # F undoes part of the style

@@ -31,6 +31,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from gvr_helpers import results  # noqa: E402  (reads text; imports no TensorFlow)
+
 README = ROOT / "README.md"
 RESULTS = ROOT / "benchmarks" / "results"
 ORACLE_LOG = RESULTS / "unpaired_vs_oracle_10min.log"
@@ -100,25 +103,15 @@ def _check_oracle_summary(summary: dict, where: str) -> dict:
 
 
 def read_oracle_log(path: Path = ORACLE_LOG) -> dict:
-    """``{"summary": last-line JSON, "curves": {style: {method: [[seconds, step, dB], ...]}}}``.
-
-    benchmarks/unpaired_vs_oracle.py prints the curves on a line ``curves (seconds, steps, dB): {...}``
-    and then the summary as its last line.
-    """
+    """``{"summary": last-line JSON, "curves": {style: {method: [[seconds, step, dB], ...]}}}``, read by
+    :func:`gvr_helpers.results.read_benchmark_log` (notebook 05 draws its figure from the same reader),
+    then checked for what the README's block needs."""
     where = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ResultsError(f"{where}: not found (run `{ORACLE_COMMAND}` and commit its output)") from None
-    summary = _check_oracle_summary(_last_json_line(text, where), where)
-    prefix = "curves (seconds, steps, dB): "
-    curve_lines = [line for line in text.splitlines() if line.startswith(prefix)]
-    if len(curve_lines) != 1:
-        raise ResultsError(f"{where}: expected one line starting {prefix!r}, found {len(curve_lines)}")
-    try:
-        curves = json.loads(curve_lines[0][len(prefix):])
-    except json.JSONDecodeError as exc:
-        raise ResultsError(f"{where}: the curves line is not JSON ({exc})") from None
+        log = results.read_benchmark_log(path)
+    except results.ResultsError as err:
+        raise ResultsError(f"{err} (the README's numbers come from `{ORACLE_COMMAND}`)") from None
+    summary, curves = _check_oracle_summary(log["summary"], where), log["curves"]
     _require(summary["styles"]["woodblock"], ("peer_db", "peer_ratio", "no_gan_db"), where + " styles.woodblock")
     for style, method in (("toon", "course"), ("woodblock", "course"), ("woodblock", "no_gan")):
         curve = curves.get(style, {}).get(method)
@@ -235,8 +228,8 @@ def block_unpaired_vs_oracle() -> str:
         *rows,
         "",
         "(test PSNR in dB against the ground truth, on held-out tiles; share = gain over the input / the "
-        "oracle's gain; the curves over training time are `figures/05_unpaired_vs_oracle.png`, drawn by "
-        "the same run.) " + source_line("benchmarks/results/unpaired_vs_oracle_10min.log", ORACLE_COMMAND,
+        "oracle's gain; the curves over training time are `figures/05_unpaired_vs_oracle.png`, drawn from "
+        "that log by notebook 05.) " + source_line("benchmarks/results/unpaired_vs_oracle_10min.log", ORACLE_COMMAND,
                                         "the last line of"),
     ])
 

@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import gvr_helpers  # noqa: E402
-from gvr_helpers import train, unpaired  # noqa: E402
+from gvr_helpers import evaluation, train, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import DATA_DIR, cache_dir, get_profile, seed_offset, set_seed  # noqa: E402
 from gvr_helpers.data import sha256_file  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
@@ -94,8 +94,8 @@ def resume_dir(work: Path, fingerprint: str) -> Path:
 
 def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> dict:
     set_seed(seed)
-    train_data = unpaired.style_data(style, crop=CROP, n_crops=2048, seed=seed)
-    test_data = unpaired.style_data(style, crop=64)
+    train_data = unpaired_data.style_data(style, crop=CROP, n_crops=2048, seed=seed)
+    test_data = unpaired_data.style_data(style, crop=64)
     if recipe == "fast":
         model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=train_data.b)
         second = train_data.b
@@ -111,8 +111,8 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
     timing_file = work / "seconds.json"
     seconds = json.loads(timing_file.read_text())["seconds"] if start_block and timing_file.exists() else 0.0
     if start_block < blocks:
-        stream = unpaired.crop_stream(train_data.a, second, BATCH, seed=seed, start_step=start_block * BLOCK,
-                                      paired=(recipe == "oracle"))
+        stream = unpaired_data.crop_stream(train_data.a, second, BATCH, seed=seed, start_step=start_block * BLOCK,
+                                           paired=(recipe == "oracle"))
 
         class Clock(keras.callbacks.Callback):  # training seconds survive a resume
             def on_epoch_begin(self, epoch, logs=None):
@@ -130,14 +130,14 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
     extra = {}
     if recipe == "cyclegan":  # also ship the inverse generator F and how well F(G(x)) recovers x
         inverse = train.save_atomic(model.inverse, CHECKPOINT_DIR / f"{style}_{recipe}_inverse.keras")
-        recovered = unpaired.reconstruction_psnr(model.generator, model.inverse, test_data.test_x)
+        recovered = evaluation.reconstruction_psnr(model.generator, model.inverse, test_data.test_x)
         extra = {"inverse_file": inverse.name, "inverse_sha256": sha256(inverse),
                  "reconstruction_psnr": round(recovered, 4)}
     shutil.rmtree(work)   # exported: the resume state has done its job
     return {**extra, "file": final.name, "style": style, "recipe": RECIPES[recipe], "steps": blocks * BLOCK,
             "crop": CROP, "batch": BATCH, "training_seconds": round(seconds, 1),
-            "test_psnr": round(unpaired.test_psnr(model.generator, test_data), 4),
-            "identity_psnr": round(unpaired.input_psnr(test_data), 4),
+            "test_psnr": round(evaluation.style_psnr(model.generator, test_data), 4),
+            "identity_psnr": round(evaluation.input_psnr(test_data), 4),
             "sha256": sha256(final)}
 
 
