@@ -16,8 +16,8 @@ __version__ = "0.1.0"
 _SEED_API = {
     "build_generator": "models",
     "build_discriminator": "models",
-    "build_gan": "models",
-    "build_gans": "models",
+    "build_gan": "train",
+    "build_gans": "train",
     "train_gans": "train",
     "style_transfer": "transfer",
 }

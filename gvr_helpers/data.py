@@ -69,7 +69,7 @@ def as_image(array, name: str = "image") -> np.ndarray:
     return np.clip(x, 0.0, 1.0)
 
 
-def _resize(x: np.ndarray, size) -> np.ndarray:
+def resize(x: np.ndarray, size) -> np.ndarray:
     """``size`` = (height, width), or n for n×n after a centred square crop (no distortion).
 
     Pillow's triangle filter on float channels: antialiased when shrinking
@@ -179,7 +179,7 @@ def load_image(path, size=None, *, max_pixels: int | None = None) -> np.ndarray:
                          f"possible decompression bomb ({exc})") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(f"{label}: truncated or corrupt ({type(exc).__name__}: {exc})") from None
-    return _resize(x, size) if size is not None else x
+    return resize(x, size) if size is not None else x
 
 
 def atomic_write(path, write: Callable[[str], None]) -> Path:
@@ -300,7 +300,7 @@ def bundled_image(name: str, size=None) -> np.ndarray:
     if x.ndim == 3 and x.shape[-1] == 4:
         x = x[..., :3] * x[..., 3:] + (1 - x[..., 3:])
     x = as_image(x, name=name)
-    return _resize(x, size) if size is not None else x
+    return resize(x, size) if size is not None else x
 
 
 def content_images(size=None, names=CONTENT) -> list[np.ndarray]:
@@ -370,7 +370,7 @@ def _as_image_list(source, size=None) -> list[np.ndarray]:
     images = [as_image(x, name=f"image {i}") for i, x in enumerate(source)]
     if not images:
         raise ValueError("no images given")
-    return [_resize(x, size) for x in images] if size is not None else images
+    return [resize(x, size) for x in images] if size is not None else images
 
 
 def held_out_tiles(source, crop: int, test_fraction: float = 0.25, size=None) -> np.ndarray:

@@ -678,18 +678,6 @@ def largest_singular_values(model: keras.Model) -> dict[str, float]:
     return values
 
 
-def build_gan(generator: keras.Model, discriminator: keras.Model, **options) -> keras.Model:
-    """The trainable GAN: ``gvr_helpers.train.GAN(generator, discriminator)``, ready for ``compile`` and ``fit``."""
-    try:
-        from .train import GAN
-    except ImportError as err:  # pragma: no cover - only before the train module exists
-        raise ImportError("build_gan needs gvr_helpers.train (its GAN model class)") from err
-    return GAN(generator, discriminator, **options)
-
-
-build_gans = build_gan  # the seed article's name
-
-
 def upsampling_overlap(kernel: int = 3, stride: int = 2, upsampling: str = "transpose", n: int = 8):
     """How many kernel taps land on each output position (1-D, away from the borders).
 

@@ -466,6 +466,14 @@ class NaNGuard(keras.callbacks.Callback):
 
 
 # ============================================================ the seed's entry point
+def build_gan(generator: keras.Model, discriminator: keras.Model, **options) -> GAN:
+    """The trainable GAN: :class:`GAN` ``(generator, discriminator)``, ready for ``compile`` and ``fit``."""
+    return GAN(generator, discriminator, **options)
+
+
+build_gans = build_gan  # the seed article's name
+
+
 def train_gans(gans: keras.Model, data, epochs: int, batch_size: int = 64, steps_per_epoch: int | None = None,
                checkpoint_dir=None, callbacks: Iterable[keras.callbacks.Callback] = (), progress: bool = True,
                seed: int = 0, export: Iterable[str] = ()) -> LossHistory:

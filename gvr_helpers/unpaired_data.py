@@ -83,7 +83,7 @@ def _shorter_side(x: np.ndarray, size: int | None, label: str) -> np.ndarray:
     if shape[0] * shape[1] > data.MAX_PIXELS:
         raise ValueError(f"{label}: {h}×{w} resized to shorter side {size} is {shape[0]}×{shape[1]}, "
                          f"over data.MAX_PIXELS = {data.MAX_PIXELS:,} pixels (aspect ratio too extreme)")
-    return data._resize(x, shape)
+    return data.resize(x, shape)
 
 
 def _collection(source, role: str, size: int | None) -> list[tuple[str, np.ndarray]]:

@@ -1,0 +1,70 @@
+"""The package's layout: dependencies between gvr_helpers' modules point one way (no cycle, counting the
+imports inside functions too), no module imports another's private name, and nothing outside tests is
+named like a test. Fast: parses the source, imports nothing."""
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "gvr_helpers"
+MODULES = {p.stem: ast.parse(p.read_text(encoding="utf-8")) for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+
+
+def imports(tree, module: str):
+    """(imported module, private name or None) for every relative import and attribute use in a module."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                target = node.module.split(".")[0]
+                for alias in node.names:
+                    yield target, alias.name if alias.name.startswith("_") else None
+            else:
+                for alias in node.names:
+                    yield alias.name, None
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in MODULES
+              and node.value.id != module and node.attr.startswith("_") and not node.attr.startswith("__")):
+            yield node.value.id, node.attr
+
+
+def graph() -> dict:
+    return {m: {t for t, _ in imports(tree, m) if t in MODULES and t != m} for m, tree in MODULES.items()}
+
+
+def cycle_through(edges: dict, start: str):
+    """A path start -> ... -> start, or None."""
+    stack, seen = [(start, [start])], set()
+    while stack:
+        node, path = stack.pop()
+        for nxt in sorted(edges.get(node, ())):
+            if nxt == start:
+                return path + [start]
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, path + [nxt]))
+    return None
+
+
+def test_module_dependencies_have_no_cycle():
+    edges = graph()
+    cycles = [" -> ".join(c) for m in sorted(edges) if (c := cycle_through(edges, m))]
+    assert not cycles, f"gvr_helpers' modules import each other in a cycle: {cycles}"
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert cycle_through({"a": {"b"}, "b": {"c"}, "c": {"a"}}, "a") == ["a", "b", "c", "a"]
+    assert cycle_through({"a": {"b"}, "b": {"c"}}, "a") is None
+
+
+def test_no_module_uses_another_modules_private_names():
+    found = sorted({(m, t, name) for m, tree in MODULES.items() for t, name in imports(tree, m) if name})
+    assert not found, f"private names used across modules (module, owner, name): {found}"
+
+
+def test_measures_and_plots_depend_on_nothing_that_trains():
+    edges = graph()
+    for low in ("metrics", "plotting", "results", "sphere", "data", "config"):
+        assert not edges[low] & {"train", "unpaired", "evaluation", "translators", "transfer", "vr"}, low
+
+
+def test_no_function_or_class_outside_tests_is_named_like_a_test():
+    named = [f"{m}.{n.name}" for m, tree in MODULES.items() for n in tree.body
+             if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name.lower().startswith("test")]
+    assert not named, f"pytest would collect these if imported into a test module: {named}"
