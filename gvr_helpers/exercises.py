@@ -126,7 +126,7 @@ def check_pipeline_order(steps) -> bool:
     return report(name, True)
 
 
-# ------------------------------------------------------------ 00 overview: data tour (issue 4)
+# ------------------------------------------------------------ 00 overview: data tour
 def check_disparity_from_depth(fn: Callable) -> bool:
     """Exercise: disparity d = focal × baseline / depth (pixels), 0 for the sky at infinite depth."""
     name = "disparity from depth"
@@ -508,7 +508,7 @@ def check_sliced_wasserstein_1d(fn: Callable) -> bool:
     return report(name, True)
 
 
-# ------------------------------------------------------------ predictions and design decisions (issue 18)
+# ------------------------------------------------------------ predictions and design decisions
 # Each of these asks for a prediction or a design choice *before* the learner measures it, then
 # measures it: a wrong prediction fails, whatever the CPU or the seed, because every measured
 # margin is large (the tests in tests/test_exercises_predictions.py and the robustness sweep check it).

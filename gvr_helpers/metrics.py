@@ -116,7 +116,7 @@ def stereo_warp_error(left, right, disparity_left) -> float:
     return float(np.mean(np.abs(left - warped)[valid]))
 
 
-# ------------------------------------------------------------ data and world (issue 4: data, world, styles)
+# ------------------------------------------------------------ data, world and styles
 def stereo_warp_psnr(left, right, disparity_left) -> float:
     """PSNR (dB) of the right view warped to the left by ``disparity_left``, over pixels both eyes see.
 

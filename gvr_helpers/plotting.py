@@ -7,9 +7,11 @@ figures are exactly the notebooks' figures.
 """
 from __future__ import annotations
 
+import json
 import re
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 from . import config
 
@@ -88,9 +90,6 @@ def pipeline_diagram(name="00_pipeline"):
     return fig
 
 
-# ------------------------------------------------------------ 00 overview: the data tour (issue 4)
-import numpy as np  # noqa: E402  (kept in this section so merges stay trivial)
-
 def data_content(images, titles, name="00_data_content"):
     """The bundled content photos: the content images of the course."""
     return image_grid(images, titles=titles, ncols=min(4, len(images)), size=2.2, name=name,
@@ -148,6 +147,50 @@ def data_stereo(left, right, disparity, name="00_data_stereo", title="stereo pai
     return fig
 
 
+# ------------------------------------------------------------ 01 minimax math
+def saturation_gradients(d_fake, grad_saturating, grad_nonsaturating, name="01_saturation"):
+    """|∂loss/∂logit| of the two generator losses against D(G(z)): the saturating one dies at D → 0."""
+    fig, ax = plt.subplots(figsize=(5.8, 3.4))
+    ax.plot(d_fake, np.abs(grad_saturating), label=r"saturating  $\log(1-D(G(z)))$", lw=2)
+    ax.plot(d_fake, np.abs(grad_nonsaturating), label=r"non-saturating  $-\log D(G(z))$", lw=2, ls="--")
+    ax.axvspan(0, 0.1, color="#f4cccc", alpha=0.6, lw=0)
+    ax.text(0.11, 0.3, "early training:\nD rejects fakes", ha="left", fontsize=8)
+    ax.set_xlabel(r"$D(G(z))$, the discriminator's belief that a fake is real")
+    ax.set_ylabel("gradient magnitude w.r.t. D's logit")
+    ax.set_xlim(0, 1)
+    ax.legend(fontsize=8, loc="center right")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def toy_gan_1d(grid, p_data, frames, d_star=None, name="01_toy_gan"):
+    """A 1-D GAN during training: p_data, p_g (a density estimate of G's samples) and D on ``grid``.
+
+    ``frames`` is a list of ``(step or title, array)`` with ``array[0] = D(grid)`` and ``array[1] = p_g(grid)``;
+    ``d_star`` (optional) adds D* = p_data / (p_data + p_g) to the last panel.
+    """
+    grid = np.asarray(grid).ravel()
+    fig, axes = plt.subplots(1, len(frames), figsize=(3.1 * len(frames), 2.9), sharey=True, squeeze=False)
+    for i, (ax, (step, frame)) in enumerate(zip(axes[0], frames)):
+        ax.fill_between(grid, p_data, color="#9fc5e8", alpha=0.7, label=r"data density $p_{data}$")
+        ax.plot(grid, frame[1], color="#cc0000", lw=1.6, label=r"generator density $p_g$")
+        ax.plot(grid, frame[0], color="k", lw=1.4, label=r"discriminator $D(x)$")
+        ax.axhline(0.5, color="grey", lw=0.6, ls=":")
+        if d_star is not None and i == len(frames) - 1:
+            ax.plot(grid, d_star, color="#38761d", lw=1.4, ls="--", label=r"optimal discriminator $D^*$")
+        ax.set_title(step if isinstance(step, str) else f"step {step}", fontsize=9)
+        ax.set_xlabel("x (a sample)")
+        ax.set_ylim(0, 1.05)
+    axes[0, 0].set_ylabel("density, or D's probability")
+    handles, labels = axes[0, -1].get_legend_handles_labels()
+    fig.tight_layout(rect=(0, 0.1 if len(frames) > 1 else 0.25, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 2 * len(frames)), fontsize=8,
+               frameon=False)
+    save_figure(fig, name)
+    return fig
+
+
 # ------------------------------------------------------------ 02 generator
 def upsampling_overlap_figure(overlaps: dict, name="02_transposed_overlap"):
     """Bar charts of how many kernel taps reach each output position, one panel per upsampling."""
@@ -184,8 +227,6 @@ def checkerboard_figure(images: dict, zoom: int = 24, name="02_checkerboard"):
 def influence_figure(maps: dict, receptive_fields: dict, name="02_influence"):
     """|G(x + δ) − G(x)| for a one-pixel change δ at the centre (log scale), with the computed
     receptive field drawn as a square around the changed pixel."""
-    import numpy as np
-
     fig, axes = plt.subplots(1, len(maps), figsize=(3.4 * len(maps), 3.4), squeeze=False)
     for ax, (title, m) in zip(axes[0], maps.items()):
         m = np.asarray(m, dtype=float)
@@ -226,8 +267,6 @@ def receptive_field_figure(image, receptive_fields: dict, centre, stride: int | 
 
 def logit_map_figure(image, logits, title="D's logit per patch", name="03_logit_map"):
     """An image next to its PatchGAN logit map (red: 'fake', blue: 'real')."""
-    import numpy as np
-
     logits = np.asarray(logits, dtype=float)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     axes[0].imshow(image)
@@ -245,8 +284,6 @@ def logit_map_figure(image, logits, title="D's logit per patch", name="03_logit_
 
 def singular_values_figure(values: dict, name="03_spectral_norm"):
     """Grouped bars of σ_max per layer, one group per model (label -> {layer: σ})."""
-    import numpy as np
-
     fig, ax = plt.subplots(figsize=(6.5, 3))
     width = 0.8 / len(values)
     for i, (label, per_layer) in enumerate(values.items()):
@@ -262,11 +299,267 @@ def singular_values_figure(values: dict, name="03_spectral_norm"):
     return fig
 
 
+# ------------------------------------------------------------ 04 minimax training
+# What a learner reads for each quantity train.GAN logs (its keys are variable names).
+LOGGED = {
+    "d_loss": "discriminator loss",
+    "g_loss": "generator loss",
+    "d_real": "D(x): D's probability that a real sample is real",
+    "d_fake": "D(G(z)): D's probability that a fake is real",
+    "r1": "R1 penalty",
+}
+
+
+PROBABILITIES = ("d_real", "d_fake")
+
+
+def loss_history(history, keys=("d_loss", "g_loss"), name="04_loss_history", title=None):
+    """Per-step running means and per-epoch means of logged quantities (a ``train.LossHistory``),
+    labelled in words; the axis says "probability" when every key is one of D's probabilities."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    for key in keys:
+        steps = history.series(key, per="step")
+        if steps.size:
+            ax.plot(np.arange(1, steps.size + 1), steps, label=LOGGED.get(key, key.replace("_", " ")), lw=1.2)
+    ax.set_xlabel("training step")
+    if all(k in PROBABILITIES for k in keys):
+        ax.set_ylabel("probability (running mean\nwithin each epoch)")
+        ax.set_ylim(0, 1)
+        ax.axhline(0.5, color="grey", lw=0.8, ls=":")
+    else:
+        ax.set_ylabel("loss (running mean\nwithin each epoch)")
+    ax.legend(loc="best", fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def ring_samples(samples, centers, std=None, name="04_ring_samples", size=2.6):
+    """Scatter plots of 2-D samples, one panel per entry of ``samples`` ({title: n×2 array}),
+    with the ring's mode centres (and circles of 3 std, the high-quality zone)."""
+    from matplotlib.patches import Circle
+
+    items = list(samples.items())
+    fig, axes = plt.subplots(1, len(items), figsize=(size * len(items), size), squeeze=False)
+    centers = np.asarray(centers)
+    lim = 1.4 * float(np.abs(centers).max())
+    for ax, (title, pts) in zip(axes[0], items):
+        pts = np.asarray(pts)
+        ax.scatter(pts[:, 0], pts[:, 1], s=2, alpha=0.35, color="#1155cc", lw=0)
+        ax.scatter(centers[:, 0], centers[:, 1], s=18, color="#cc0000", marker="x")
+        if std is not None:
+            for c in centers:
+                ax.add_patch(Circle(c, 3 * std, fill=False, color="#cc0000", lw=0.6))
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title, fontsize=8)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def variant_bars(results, name="04_variants", n_modes=8):
+    """Modes covered and high-quality fraction per training variant ({variant: {"modes_covered": [...],
+    "hq_fraction": [...]}}, one value per seed); bars are means, dots are seeds."""
+    names = list(results)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 0.45 * len(names) + 1.4), sharey=True)
+    for ax, key, top in ((axes[0], "modes_covered", n_modes), (axes[1], "hq_fraction", 1.0)):
+        for i, variant in enumerate(names):
+            values = np.atleast_1d(np.asarray(results[variant][key], dtype=float))
+            ax.barh(i, values.mean(), color="#9fc5e8")
+            ax.scatter(values, np.full(values.shape, i), color="k", s=10, zorder=3)
+        ax.set_xlim(0, top * 1.05)
+        ax.set_xlabel({"modes_covered": f"modes covered (of {n_modes})",
+                       "hq_fraction": "high-quality fraction"}.get(key, key.replace("_", " ")))
+    axes[0].set_yticks(range(len(names)))
+    axes[0].set_yticklabels(names, fontsize=8)
+    axes[0].invert_yaxis()
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+# ------------------------------------------------------------ 05 unpaired style transfer
+def psnr_curves(curves: dict, identity_db: float | None = None, name="05_psnr_curves", title=None,
+                legend_outside: bool = False):
+    """Test PSNR against the ground truth over training time, one line per method.
+
+    ``curves``: {method: [(seconds, steps, dB), ...]} as recorded by
+    :class:`gvr_helpers.evaluation.PSNRCurve`; ``identity_db``: the untouched input's score;
+    ``legend_outside``: the legend right of the axes, for many methods whose lines it would hide."""
+    if not curves:
+        raise ValueError("psnr_curves needs at least one method's curve")
+    fig, ax = plt.subplots(figsize=(9, 3.6) if legend_outside else (6, 3.6))
+    for method, points in curves.items():
+        pts = np.asarray(points, dtype=float)
+        ax.plot(pts[:, 0], pts[:, 2], marker=".", label=method)
+    if identity_db is not None:
+        ax.axhline(identity_db, color="grey", ls=":", label="input (do nothing)")
+    ax.set(xlabel="training time (s)", ylabel="test PSNR vs ground truth (dB)", title=title or "learning curves")
+    ax.legend(fontsize=8, **({"loc": "center left", "bbox_to_anchor": (1.01, 0.5)} if legend_outside else {}))
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+# What a learner reads for each method of benchmarks/unpaired_vs_oracle.py (its keys are variable names).
+BENCHMARK_METHODS = {"oracle": "paired oracle", "oracle_residual": "paired oracle (residual G)",
+                     "oracle_recipe_g": "paired oracle (the recipe's G)", "course": "course recipe (unpaired GAN)",
+                     "no_gan": "the recipe without its GAN term", "peer": "TensorFlow-tutorial CycleGAN"}
+
+
+def benchmark_curves(curves: dict, inputs: dict | None = None, name="05_unpaired_vs_oracle",
+                     ylabel="test PSNR vs ground truth (dB)"):
+    """One panel per style of a benchmark log (:func:`gvr_helpers.results.read_benchmark_log`): PSNR
+    over training time for each method, the untouched input as a dotted line (``inputs[style]``, or
+    the log's own ``input`` entry)."""
+    if not curves:
+        raise ValueError("benchmark_curves needs the curves of at least one style")
+    fig, axes = plt.subplots(1, len(curves), figsize=(4.4 * len(curves), 3.6), squeeze=False)
+    for ax, (style, methods) in zip(axes[0], curves.items()):
+        level = (inputs or {}).get(style, methods.get("input", [[None, None, None]])[0][2])
+        for method, points in methods.items():
+            if method == "input":
+                continue
+            pts = np.asarray(points, dtype=float)
+            ax.plot(pts[:, 0] / 60, pts[:, 2], marker=".", label=BENCHMARK_METHODS.get(method, method))
+        if level is not None:
+            ax.axhline(level, color="grey", ls=":", label="input, unchanged")
+        ax.set(title=style.replace("_", " "), xlabel="training time (min)", ylabel=ylabel)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def translation_rows(rows: dict, n: int = 4, name="05_translations", size=1.8):
+    """A grid with one row per method ({label: N×H×W×3 images}) and ``n`` columns of test tiles."""
+    labels = list(rows)
+    images = [rows[label][i] for label in labels for i in range(n)]
+    titles = [f"{label}" if i == 0 else "" for label in labels for i in range(n)]
+    return image_grid(images, titles=titles, ncols=n, size=size, name=name)
+
+
+# ------------------------------------------------------------ 06 fusion and quality
+def fusion_methods(original, stylized, fused: dict, name="06_fusion_methods"):
+    """The original, the stylized result and each fusion of the two, side by side."""
+    images = [original, stylized] + list(fused.values())
+    titles = ["original x", "stylized y"] + list(fused)
+    return image_grid(images, titles=titles, ncols=min(4, len(images)), size=2.5, name=name)
+
+
+def laplacian_bands(bands, name="06_laplacian_bands"):
+    """The bands of a Laplacian pyramid, finest first; detail bands shown as 0.5 + 2·band."""
+    shown = [np.clip(0.5 + 2.0 * b, 0, 1) for b in bands[:-1]] + [np.clip(bands[-1], 0, 1)]
+    titles = [f"band {i}: detail {b.shape[0]}×{b.shape[1]}" for i, b in enumerate(bands[:-1])]
+    titles.append(f"band {len(bands) - 1} (= -1): low-pass {bands[-1].shape[0]}×{bands[-1].shape[1]}")
+    return image_grid(shown, titles=titles, ncols=len(shown), size=2.2, name=name,
+                      suptitle="Laplacian pyramid: each band is what its level adds to the blurred next level")
+
+
+def strength_fidelity(curves: dict, chosen: dict, floor: float, score: str = "realism",
+                      name="06_strength_fidelity"):
+    """Left: style distance against content SSIM for each fusion method as its strength goes
+    0 -> 1 (down-left is better); right: the criterion against strength. Stars: the chosen points."""
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for (label, curve), colour in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
+        ax.plot(curve["content_ssim"], curve["style_distance"], "o-", ms=3, color=colour, label=label)
+        bx.plot(curve["strength"], curve[score], "o-", ms=3, color=colour, label=label)
+        if label in chosen:
+            i = chosen[label]["index"]
+            ax.plot(curve["content_ssim"][i], curve["style_distance"][i], "*", ms=15, color=colour, mec="black")
+            bx.plot(curve["strength"][i], curve[score][i], "*", ms=15, color=colour, mec="black")
+    ax.axvline(floor, color="grey", ls="--", lw=1)
+    ax.text(floor, ax.get_ylim()[1], f" SSIM floor {floor}", va="top", fontsize=8, color="grey")
+    ax.invert_xaxis()
+    ax.set_xlabel("content SSIM to the original (fidelity, ←  less)")
+    ax.set_ylabel("style distance to the style set (lower = more style)")
+    ax.set_title("strength–fidelity curves (strength 0 at the left end)", fontsize=10)
+    ax.legend(fontsize=8)
+    bx.set_xlabel("strength t  (fused = (1-t)·x + t·F)")
+    bx.set_ylabel(score)
+    bx.set_title(f"the criterion ({score}); ★ = best with SSIM ≥ {floor}", fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def tiled_transfer(result, difference, tile_hw, step_hw, name="06_tiled_transfer"):
+    """A large image translated tile by tile (tile borders drawn) and |tiled - one pass|."""
+    from matplotlib.patches import Rectangle
+
+    h, w = result.shape[:2]
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2 * h / max(w, 1) + 0.8))
+    ax.imshow(result)
+    for y0 in sorted(set(list(range(0, max(h - tile_hw[0], 0), step_hw[0])) + [max(h - tile_hw[0], 0)])):
+        for x0 in sorted(set(list(range(0, max(w - tile_hw[1], 0), step_hw[1])) + [max(w - tile_hw[1], 0)])):
+            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), tile_hw[1], tile_hw[0], fill=False, ec="yellow", lw=0.7))
+    ax.set_title(f"{w}×{h} translated in {tile_hw[1]}×{tile_hw[0]} tiles", fontsize=10)
+    im = bx.imshow(np.abs(difference).max(axis=-1), cmap="magma", vmin=0)
+    fig.colorbar(im, ax=bx, fraction=0.046)
+    bx.set_title(f"|tiled − one pass|, max {np.abs(difference).max():.1e}", fontsize=10)
+    for a in (ax, bx):
+        a.axis("off")
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
+def table_rows(results) -> list:
+    """Rows (a list of dicts) from a results object as benchmarks save them: a list of dicts,
+    ``{"rows": [...]}``, or nested dicts such as ``{"styles": {name: {metric: value}}}``
+    (each level's keys become a column: ``group``, ``setting``)."""
+    if isinstance(results, dict) and "rows" in results:
+        results = results["rows"]
+    if isinstance(results, list):
+        if not all(isinstance(r, dict) for r in results):
+            raise ValueError("a results list must hold one dict per row")
+        return results
+    if not isinstance(results, dict):
+        raise ValueError(f"cannot make table rows from {type(results).__name__}")
+    rows = []
+    for key, value in results.items():
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            rows += [{"group": key, "setting": k, **v} for k, v in value.items()]
+        elif isinstance(value, dict):
+            rows.append({"setting": key, **value})
+        else:
+            rows.append({"setting": key, "value": value})
+    return rows
+
+
+def results_table(rows, columns=None, title=None, name="06_ablation"):
+    """Rows (see :func:`table_rows`) drawn as a table figure (numbers to 3 significant digits)."""
+    rows = table_rows(rows)
+    if not rows:
+        raise ValueError("results_table needs at least one row")
+    columns = list(columns or dict.fromkeys(k for r in rows for k in r))
+
+    def text(v):
+        return f"{v:.3g}" if isinstance(v, float) else json.dumps(v) if isinstance(v, (dict, list)) else str(v)
+
+    cells = [[text(r[c]) if c in r else "" for c in columns] for r in rows]
+    fig, ax = plt.subplots(figsize=(min(2.0 * len(columns), 16), 0.35 * len(rows) + 1.0))
+    ax.axis("off")
+    table = ax.table(cellText=cells, colLabels=columns, loc="center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, name)
+    return fig
+
+
 # ------------------------------------------------------------ 07 VR panoramas
 def equirect_distortion(panorama, radius_deg: float = 12.0, name="07_equirect_distortion"):
     """Equal circles on the sphere drawn on the panorama: they widen as 1/cos(latitude)
     toward the poles, which is why the top and bottom rows are stretched."""
-    import numpy as np
     from matplotlib.patches import Ellipse
 
     h, w = panorama.shape[:2]
@@ -290,8 +583,6 @@ def equirect_distortion(panorama, radius_deg: float = 12.0, name="07_equirect_di
 
 def wrap_seam_comparison(results: dict, seam_ratios: dict, half_width: int = 48, name="07_wrap_seam"):
     """The columns around the wrap (the right edge placed left of the left edge) for each method."""
-    import numpy as np
-
     fig, axes = plt.subplots(1, len(results), figsize=(3.2 * len(results), 3.6), squeeze=False)
     for ax, (label, pano) in zip(axes[0], results.items()):
         w = pano.shape[1]
@@ -308,8 +599,6 @@ def wrap_seam_comparison(results: dict, seam_ratios: dict, half_width: int = 48,
 
 def cube_cross(faces: dict, ax=None, title=None):
     """The six faces unfolded as a cross: py on top, nx nz px pz in the middle row, ny below."""
-    import numpy as np
-
     n = faces["px"].shape[0]
     canvas = np.ones((3 * n, 4 * n, 3), dtype=np.float32)
     place = {"py": (0, 1), "nx": (1, 0), "nz": (1, 1), "px": (1, 2), "pz": (1, 3), "ny": (2, 1)}
@@ -395,8 +684,6 @@ def frame_budget_chart(rows, name="08_frame_budget"):
 
     Screen space pays its cost every frame; texture space pays once (stylizing the panorama), then
     nothing per frame: that one-off cost is drawn as its own bar, since 0 has no place on a log axis."""
-    import numpy as np
-
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
     x = np.arange(len(rows))
     screen = [r["screen_ms_per_frame"] for r in rows]
@@ -416,310 +703,3 @@ def frame_budget_chart(rows, name="08_frame_budget"):
     fig.tight_layout()
     save_figure(fig, name)
     return fig
-
-
-# What a learner reads for each quantity train.GAN logs (its keys are variable names).
-LOGGED = {
-    "d_loss": "discriminator loss",
-    "g_loss": "generator loss",
-    "d_real": "D(x): D's probability that a real sample is real",
-    "d_fake": "D(G(z)): D's probability that a fake is real",
-    "r1": "R1 penalty",
-}
-PROBABILITIES = ("d_real", "d_fake")
-
-
-def loss_history(history, keys=("d_loss", "g_loss"), name="04_loss_history", title=None):
-    """Per-step running means and per-epoch means of logged quantities (a ``train.LossHistory``),
-    labelled in words; the axis says "probability" when every key is one of D's probabilities."""
-    fig, ax = plt.subplots(figsize=(6.5, 3.2))
-    for key in keys:
-        steps = history.series(key, per="step")
-        if steps.size:
-            ax.plot(np.arange(1, steps.size + 1), steps, label=LOGGED.get(key, key.replace("_", " ")), lw=1.2)
-    ax.set_xlabel("training step")
-    if all(k in PROBABILITIES for k in keys):
-        ax.set_ylabel("probability (running mean\nwithin each epoch)")
-        ax.set_ylim(0, 1)
-        ax.axhline(0.5, color="grey", lw=0.8, ls=":")
-    else:
-        ax.set_ylabel("loss (running mean\nwithin each epoch)")
-    ax.legend(loc="best", fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    save_figure(fig, name)
-    return fig
-
-
-# ------------------------------------------------------------ 06 fusion and quality
-import json  # noqa: E402  (kept in this section so merges of the shared file stay trivial)
-
-
-def fusion_methods(original, stylized, fused: dict, name="06_fusion_methods"):
-    """The original, the stylized result and each fusion of the two, side by side."""
-    images = [original, stylized] + list(fused.values())
-    titles = ["original x", "stylized y"] + list(fused)
-    return image_grid(images, titles=titles, ncols=min(4, len(images)), size=2.5, name=name)
-
-
-def laplacian_bands(bands, name="06_laplacian_bands"):
-    """The bands of a Laplacian pyramid, finest first; detail bands shown as 0.5 + 2·band."""
-    import numpy as np
-
-    shown = [np.clip(0.5 + 2.0 * b, 0, 1) for b in bands[:-1]] + [np.clip(bands[-1], 0, 1)]
-    titles = [f"band {i}: detail {b.shape[0]}×{b.shape[1]}" for i, b in enumerate(bands[:-1])]
-    titles.append(f"band {len(bands) - 1} (= -1): low-pass {bands[-1].shape[0]}×{bands[-1].shape[1]}")
-    return image_grid(shown, titles=titles, ncols=len(shown), size=2.2, name=name,
-                      suptitle="Laplacian pyramid: each band is what its level adds to the blurred next level")
-
-
-def strength_fidelity(curves: dict, chosen: dict, floor: float, score: str = "realism",
-                      name="06_strength_fidelity"):
-    """Left: style distance against content SSIM for each fusion method as its strength goes
-    0 -> 1 (down-left is better); right: the criterion against strength. Stars: the chosen points."""
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for (label, curve), colour in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
-        ax.plot(curve["content_ssim"], curve["style_distance"], "o-", ms=3, color=colour, label=label)
-        bx.plot(curve["strength"], curve[score], "o-", ms=3, color=colour, label=label)
-        if label in chosen:
-            i = chosen[label]["index"]
-            ax.plot(curve["content_ssim"][i], curve["style_distance"][i], "*", ms=15, color=colour, mec="black")
-            bx.plot(curve["strength"][i], curve[score][i], "*", ms=15, color=colour, mec="black")
-    ax.axvline(floor, color="grey", ls="--", lw=1)
-    ax.text(floor, ax.get_ylim()[1], f" SSIM floor {floor}", va="top", fontsize=8, color="grey")
-    ax.invert_xaxis()
-    ax.set_xlabel("content SSIM to the original (fidelity, ←  less)")
-    ax.set_ylabel("style distance to the style set (lower = more style)")
-    ax.set_title("strength–fidelity curves (strength 0 at the left end)", fontsize=10)
-    ax.legend(fontsize=8)
-    bx.set_xlabel("strength t  (fused = (1-t)·x + t·F)")
-    bx.set_ylabel(score)
-    bx.set_title(f"the criterion ({score}); ★ = best with SSIM ≥ {floor}", fontsize=10)
-    fig.tight_layout()
-    save_figure(fig, name)
-    return fig
-
-
-def tiled_transfer(result, difference, tile_hw, step_hw, name="06_tiled_transfer"):
-    """A large image translated tile by tile (tile borders drawn) and |tiled - one pass|."""
-    import numpy as np
-    from matplotlib.patches import Rectangle
-
-    h, w = result.shape[:2]
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2 * h / max(w, 1) + 0.8))
-    ax.imshow(result)
-    for y0 in sorted(set(list(range(0, max(h - tile_hw[0], 0), step_hw[0])) + [max(h - tile_hw[0], 0)])):
-        for x0 in sorted(set(list(range(0, max(w - tile_hw[1], 0), step_hw[1])) + [max(w - tile_hw[1], 0)])):
-            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), tile_hw[1], tile_hw[0], fill=False, ec="yellow", lw=0.7))
-    ax.set_title(f"{w}×{h} translated in {tile_hw[1]}×{tile_hw[0]} tiles", fontsize=10)
-    im = bx.imshow(np.abs(difference).max(axis=-1), cmap="magma", vmin=0)
-    fig.colorbar(im, ax=bx, fraction=0.046)
-    bx.set_title(f"|tiled − one pass|, max {np.abs(difference).max():.1e}", fontsize=10)
-    for a in (ax, bx):
-        a.axis("off")
-    fig.tight_layout()
-    save_figure(fig, name)
-    return fig
-
-
-def table_rows(results) -> list:
-    """Rows (a list of dicts) from a results object as benchmarks save them: a list of dicts,
-    ``{"rows": [...]}``, or nested dicts such as ``{"styles": {name: {metric: value}}}``
-    (each level's keys become a column: ``group``, ``setting``)."""
-    if isinstance(results, dict) and "rows" in results:
-        results = results["rows"]
-    if isinstance(results, list):
-        if not all(isinstance(r, dict) for r in results):
-            raise ValueError("a results list must hold one dict per row")
-        return results
-    if not isinstance(results, dict):
-        raise ValueError(f"cannot make table rows from {type(results).__name__}")
-    rows = []
-    for key, value in results.items():
-        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-            rows += [{"group": key, "setting": k, **v} for k, v in value.items()]
-        elif isinstance(value, dict):
-            rows.append({"setting": key, **value})
-        else:
-            rows.append({"setting": key, "value": value})
-    return rows
-
-
-def results_table(rows, columns=None, title=None, name="06_ablation"):
-    """Rows (see :func:`table_rows`) drawn as a table figure (numbers to 3 significant digits)."""
-    rows = table_rows(rows)
-    if not rows:
-        raise ValueError("results_table needs at least one row")
-    columns = list(columns or dict.fromkeys(k for r in rows for k in r))
-
-    def text(v):
-        return f"{v:.3g}" if isinstance(v, float) else json.dumps(v) if isinstance(v, (dict, list)) else str(v)
-
-    cells = [[text(r[c]) if c in r else "" for c in columns] for r in rows]
-    fig, ax = plt.subplots(figsize=(min(2.0 * len(columns), 16), 0.35 * len(rows) + 1.0))
-    ax.axis("off")
-    table = ax.table(cellText=cells, colLabels=columns, loc="center", cellLoc="center")
-    table.auto_set_font_size(False)
-    table.set_fontsize(8)
-    if title:
-        ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    save_figure(fig, name)
-    return fig
-
-
-def saturation_gradients(d_fake, grad_saturating, grad_nonsaturating, name="01_saturation"):
-    """|∂loss/∂logit| of the two generator losses against D(G(z)): the saturating one dies at D → 0."""
-    fig, ax = plt.subplots(figsize=(5.8, 3.4))
-    ax.plot(d_fake, np.abs(grad_saturating), label=r"saturating  $\log(1-D(G(z)))$", lw=2)
-    ax.plot(d_fake, np.abs(grad_nonsaturating), label=r"non-saturating  $-\log D(G(z))$", lw=2, ls="--")
-    ax.axvspan(0, 0.1, color="#f4cccc", alpha=0.6, lw=0)
-    ax.text(0.11, 0.3, "early training:\nD rejects fakes", ha="left", fontsize=8)
-    ax.set_xlabel(r"$D(G(z))$, the discriminator's belief that a fake is real")
-    ax.set_ylabel("gradient magnitude w.r.t. D's logit")
-    ax.set_xlim(0, 1)
-    ax.legend(fontsize=8, loc="center right")
-    fig.tight_layout()
-    save_figure(fig, name)
-    return fig
-
-
-def toy_gan_1d(grid, p_data, frames, d_star=None, name="01_toy_gan"):
-    """A 1-D GAN during training: p_data, p_g (a density estimate of G's samples) and D on ``grid``.
-
-    ``frames`` is a list of ``(step or title, array)`` with ``array[0] = D(grid)`` and ``array[1] = p_g(grid)``;
-    ``d_star`` (optional) adds D* = p_data / (p_data + p_g) to the last panel.
-    """
-    grid = np.asarray(grid).ravel()
-    fig, axes = plt.subplots(1, len(frames), figsize=(3.1 * len(frames), 2.9), sharey=True, squeeze=False)
-    for i, (ax, (step, frame)) in enumerate(zip(axes[0], frames)):
-        ax.fill_between(grid, p_data, color="#9fc5e8", alpha=0.7, label=r"data density $p_{data}$")
-        ax.plot(grid, frame[1], color="#cc0000", lw=1.6, label=r"generator density $p_g$")
-        ax.plot(grid, frame[0], color="k", lw=1.4, label=r"discriminator $D(x)$")
-        ax.axhline(0.5, color="grey", lw=0.6, ls=":")
-        if d_star is not None and i == len(frames) - 1:
-            ax.plot(grid, d_star, color="#38761d", lw=1.4, ls="--", label=r"optimal discriminator $D^*$")
-        ax.set_title(step if isinstance(step, str) else f"step {step}", fontsize=9)
-        ax.set_xlabel("x (a sample)")
-        ax.set_ylim(0, 1.05)
-    axes[0, 0].set_ylabel("density, or D's probability")
-    handles, labels = axes[0, -1].get_legend_handles_labels()
-    fig.tight_layout(rect=(0, 0.1 if len(frames) > 1 else 0.25, 1, 1))
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 2 * len(frames)), fontsize=8,
-               frameon=False)
-    save_figure(fig, name)
-    return fig
-
-
-def ring_samples(samples, centers, std=None, name="04_ring_samples", size=2.6):
-    """Scatter plots of 2-D samples, one panel per entry of ``samples`` ({title: n×2 array}),
-    with the ring's mode centres (and circles of 3 std, the high-quality zone)."""
-    from matplotlib.patches import Circle
-
-    items = list(samples.items())
-    fig, axes = plt.subplots(1, len(items), figsize=(size * len(items), size), squeeze=False)
-    centers = np.asarray(centers)
-    lim = 1.4 * float(np.abs(centers).max())
-    for ax, (title, pts) in zip(axes[0], items):
-        pts = np.asarray(pts)
-        ax.scatter(pts[:, 0], pts[:, 1], s=2, alpha=0.35, color="#1155cc", lw=0)
-        ax.scatter(centers[:, 0], centers[:, 1], s=18, color="#cc0000", marker="x")
-        if std is not None:
-            for c in centers:
-                ax.add_patch(Circle(c, 3 * std, fill=False, color="#cc0000", lw=0.6))
-        ax.set_xlim(-lim, lim)
-        ax.set_ylim(-lim, lim)
-        ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(title, fontsize=8)
-    fig.tight_layout()
-    save_figure(fig, name)
-    return fig
-
-
-def variant_bars(results, name="04_variants", n_modes=8):
-    """Modes covered and high-quality fraction per training variant ({variant: {"modes_covered": [...],
-    "hq_fraction": [...]}}, one value per seed); bars are means, dots are seeds."""
-    names = list(results)
-    fig, axes = plt.subplots(1, 2, figsize=(9, 0.45 * len(names) + 1.4), sharey=True)
-    for ax, key, top in ((axes[0], "modes_covered", n_modes), (axes[1], "hq_fraction", 1.0)):
-        for i, variant in enumerate(names):
-            values = np.atleast_1d(np.asarray(results[variant][key], dtype=float))
-            ax.barh(i, values.mean(), color="#9fc5e8")
-            ax.scatter(values, np.full(values.shape, i), color="k", s=10, zorder=3)
-        ax.set_xlim(0, top * 1.05)
-        ax.set_xlabel({"modes_covered": f"modes covered (of {n_modes})",
-                       "hq_fraction": "high-quality fraction"}.get(key, key.replace("_", " ")))
-    axes[0].set_yticks(range(len(names)))
-    axes[0].set_yticklabels(names, fontsize=8)
-    axes[0].invert_yaxis()
-    fig.tight_layout()
-    save_figure(fig, name)
-    return fig
-
-
-# ------------------------------------------------------------ 05 unpaired style transfer
-def psnr_curves(curves: dict, identity_db: float | None = None, name="05_psnr_curves", title=None,
-                legend_outside: bool = False):
-    """Test PSNR against the ground truth over training time, one line per method.
-
-    ``curves``: {method: [(seconds, steps, dB), ...]} as recorded by
-    :class:`gvr_helpers.evaluation.PSNRCurve`; ``identity_db``: the untouched input's score;
-    ``legend_outside``: the legend right of the axes, for many methods whose lines it would hide."""
-    import numpy as np
-
-    if not curves:
-        raise ValueError("psnr_curves needs at least one method's curve")
-    fig, ax = plt.subplots(figsize=(9, 3.6) if legend_outside else (6, 3.6))
-    for method, points in curves.items():
-        pts = np.asarray(points, dtype=float)
-        ax.plot(pts[:, 0], pts[:, 2], marker=".", label=method)
-    if identity_db is not None:
-        ax.axhline(identity_db, color="grey", ls=":", label="input (do nothing)")
-    ax.set(xlabel="training time (s)", ylabel="test PSNR vs ground truth (dB)", title=title or "learning curves")
-    ax.legend(fontsize=8, **({"loc": "center left", "bbox_to_anchor": (1.01, 0.5)} if legend_outside else {}))
-    fig.tight_layout()
-    save_figure(fig, name)
-    return fig
-
-
-# What a learner reads for each method of benchmarks/unpaired_vs_oracle.py (its keys are variable names).
-BENCHMARK_METHODS = {"oracle": "paired oracle", "oracle_residual": "paired oracle (residual G)",
-                     "oracle_recipe_g": "paired oracle (the recipe's G)", "course": "course recipe (unpaired GAN)",
-                     "no_gan": "the recipe without its GAN term", "peer": "TensorFlow-tutorial CycleGAN"}
-
-
-def benchmark_curves(curves: dict, inputs: dict | None = None, name="05_unpaired_vs_oracle",
-                     ylabel="test PSNR vs ground truth (dB)"):
-    """One panel per style of a benchmark log (:func:`gvr_helpers.results.read_benchmark_log`): PSNR
-    over training time for each method, the untouched input as a dotted line (``inputs[style]``, or
-    the log's own ``input`` entry)."""
-    import numpy as np
-
-    if not curves:
-        raise ValueError("benchmark_curves needs the curves of at least one style")
-    fig, axes = plt.subplots(1, len(curves), figsize=(4.4 * len(curves), 3.6), squeeze=False)
-    for ax, (style, methods) in zip(axes[0], curves.items()):
-        level = (inputs or {}).get(style, methods.get("input", [[None, None, None]])[0][2])
-        for method, points in methods.items():
-            if method == "input":
-                continue
-            pts = np.asarray(points, dtype=float)
-            ax.plot(pts[:, 0] / 60, pts[:, 2], marker=".", label=BENCHMARK_METHODS.get(method, method))
-        if level is not None:
-            ax.axhline(level, color="grey", ls=":", label="input, unchanged")
-        ax.set(title=style.replace("_", " "), xlabel="training time (min)", ylabel=ylabel)
-        ax.legend(fontsize=7)
-    fig.tight_layout()
-    save_figure(fig, name)
-    return fig
-
-
-def translation_rows(rows: dict, n: int = 4, name="05_translations", size=1.8):
-    """A grid with one row per method ({label: N×H×W×3 images}) and ``n`` columns of test tiles."""
-    labels = list(rows)
-    images = [rows[label][i] for label in labels for i in range(n)]
-    titles = [f"{label}" if i == 0 else "" for label in labels for i in range(n)]
-    return image_grid(images, titles=titles, ncols=n, size=size, name=name)
