@@ -26,7 +26,8 @@ from gvr_helpers import translators, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.data import content_images, split_regions, tiles  # noqa: E402
 from gvr_helpers.metrics import psnr  # noqa: E402
-from gvr_helpers.models import Pad2D, build_discriminator  # noqa: E402
+from gvr_helpers.layers import Pad2D  # noqa: E402
+from gvr_helpers.models import build_discriminator  # noqa: E402
 from gvr_helpers.styles import apply_style  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -39,7 +39,8 @@ from keras import layers  # noqa: E402
 
 from gvr_helpers import evaluation, train, translators, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
-from gvr_helpers.models import Pad2D, build_discriminator  # noqa: E402
+from gvr_helpers.layers import Pad2D  # noqa: E402
+from gvr_helpers.models import build_discriminator  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
 

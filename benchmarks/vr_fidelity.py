@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from gvr_helpers import config, data, metrics, models, sphere, translators, vr, world  # noqa: E402
+from gvr_helpers import config, data, geometry, metrics, sphere, translators, vr, world  # noqa: E402
 
 
 def wrap_pair_percentile(image) -> float:
@@ -46,7 +46,7 @@ def gan_translators() -> list[str]:
 
 
 def measure(name: str, generator, pano, profile) -> dict:
-    info = models.describe(generator)
+    info = geometry.describe(generator)
     k = 4 * info.total_stride
     methods = {"naive": lambda x: vr.stylize_panorama(generator, x, method="naive"),
                "circular": lambda x: vr.stylize_panorama(generator, x, method="circular"),

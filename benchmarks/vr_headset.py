@@ -60,7 +60,7 @@ def stylize_worker(pano_path: str, mode: str) -> dict:
     import keras
 
     import gvr_helpers.translators  # noqa: F401  (registers InkOver for safe-mode loading)
-    from gvr_helpers import metrics, models, transfer, vr
+    from gvr_helpers import geometry, metrics, transfer, vr
 
     sys.path.insert(0, str(HERE))
     from vr_fidelity import wrap_pair_percentile
@@ -84,9 +84,9 @@ def stylize_worker(pano_path: str, mode: str) -> dict:
     out, wall, cpu = _timed(lambda: run(pano))
     result = {"mode": mode, "seconds": wall, "cpu_seconds": cpu, "peak_mb": peak_mb(),
               "peak_increase_mb": peak_mb() - before, "shape": list(out.shape),
-              "pad": pad, "describe": str(models.describe(g))}
+              "pad": pad, "describe": str(geometry.describe(g))}
     if mode == "bands":
-        k = 8 * models.translator_geometry(g).stride
+        k = 8 * geometry.translator_geometry(g).stride
         rolled = run(np.roll(pano, k, axis=1))
         result.update({
             "equirect_seam_ratio": {"input": metrics.wrap_seam_ratio(pano), "stylized": metrics.wrap_seam_ratio(out)},

@@ -3,7 +3,7 @@
 The notebooks stay short and narrative; everything they compute lives here,
 one responsibility a module (see the README's course map):
 
-config, data, world, styles, unpaired_data, models, losses, train, translators,
+config, data, world, styles, unpaired_data, layers, models, geometry, losses, train, translators,
 unpaired, evaluation, transfer, sphere, vr, headset, metrics, plotting, exercises.
 
 Modules are imported on demand (``from gvr_helpers import models``) so that

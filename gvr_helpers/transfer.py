@@ -99,7 +99,7 @@ _OVERLAPS = weakref.WeakKeyDictionary()
 
 def auto_overlap(generator, tile=DEFAULT_TILE, align: int = DEFAULT_ALIGN) -> int:
     """An overlap whose ignored outer quarter covers the generator's receptive-field radius
-    (from models.describe), so tiling changes nothing; capped at half a tile. Falls back
+    (from geometry.describe), so tiling changes nothing; capped at half a tile. Falls back
     to DEFAULT_OVERLAP for models describe cannot read (e.g. plain callables)."""
     try:
         cached = _OVERLAPS.get(generator)
@@ -107,7 +107,7 @@ def auto_overlap(generator, tile=DEFAULT_TILE, align: int = DEFAULT_ALIGN) -> in
         cached = None
     if cached is None:
         try:
-            from .models import describe
+            from .geometry import describe
 
             radius = int(describe(generator, size=64).receptive_field) // 2 + 1
             cached = 4 * radius

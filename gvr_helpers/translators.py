@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from .models import Pad2D
+from .layers import Pad2D
 
 
 # ============================================================ generators
@@ -143,7 +143,7 @@ class InkOver(layers.Layer):
 
     @property
     def receptive_field_px(self) -> int:
-        """How far the layer reaches, for seam-free padding (models.translator_geometry): the blur's
+        """How far the layer reaches, for seam-free padding (geometry.translator_geometry): the blur's
         2r+1 taps, the Sobel's 3, and the 3×3 max-pool that widens the ink when ``width`` is set."""
         return 2 * max(1, int(3 * self.sigma + 0.5)) + 3 + (2 if self.width_start is not None else 0)
 

@@ -10,7 +10,7 @@ import weakref
 import numpy as np
 
 from . import metrics
-from .models import UnknownGeometry, translator_geometry
+from .geometry import UnknownGeometry, translator_geometry
 from .sphere import (FACE_ORDER, blend_faces, check_equirect, check_face_geometry, equirect_directions,
                      face_directions, render_faces, rotation_sampling_map, rotation_sequence)
 from .transfer import DEFAULT_ALIGN, DEFAULT_TILE, apply_generator, check_image
@@ -106,7 +106,7 @@ def circular_pad(generator, align: int = DEFAULT_ALIGN) -> int:
     (receptive field // 2 + 1), rounded up to a multiple of ``align`` and of its total stride.
 
     The receptive field and stride come from the layers, with the arithmetic of
-    :func:`gvr_helpers.models.describe` (plus nested models and
+    :func:`gvr_helpers.geometry.describe` (plus nested models and
     :class:`gvr_helpers.translators.InkOver`, which describe does not look into), so it works for
     every image translator the course builds: ``models.build_generator("resnet" | "unet")``,
     ``translators.residual_translator``, ``translators.ink_over_colours``, a Sequential of

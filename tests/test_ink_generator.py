@@ -165,7 +165,7 @@ def test_ink_layers_take_the_output_apart_exactly():
 
 def test_describe_counts_the_ink_layers_reach_in_the_receptive_field():
     g = translators.ink_over_colours()
-    from gvr_helpers import models
+    from gvr_helpers import geometry
 
-    reach = models.translator_geometry(g).rf
-    assert reach > 1 and models.describe(g).receptive_field == reach
+    reach = geometry.translator_geometry(g).rf
+    assert reach > 1 and geometry.describe(g).receptive_field == reach

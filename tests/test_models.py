@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from gvr_helpers import models
+from gvr_helpers import geometry, layers, models
 
 SMALL = dict(filters=8, n_blocks=1)
 
@@ -46,7 +46,7 @@ def test_translators_keep_size_and_range(kind, upsampling, norm):
 @pytest.mark.parametrize("upsampling", ["transpose", "resize"])
 def test_circular_padding_commutes_with_horizontal_rolls(kind, stride, upsampling):
     g = models.build_generator(kind, padding="circular", upsampling=upsampling, **SMALL)
-    assert models.total_stride(g) == stride
+    assert geometry.total_stride(g) == stride
     x = _images(h=16, w=48)
     y = np.asarray(g(x))
     for shift in (stride, 3 * stride, -2 * stride):
@@ -64,13 +64,13 @@ def test_reflect_padding_does_not_commute_with_rolls():
 
 def test_circular_pad_layer_wraps_width_and_reflects_height():
     x = np.arange(12, dtype="float32").reshape(1, 3, 4, 1)
-    y = np.asarray(models.Pad2D(((1, 1), (2, 1)), "circular")(x))[0, :, :, 0]
+    y = np.asarray(layers.Pad2D(((1, 1), (2, 1)), "circular")(x))[0, :, :, 0]
     assert y.shape == (5, 7)
     np.testing.assert_array_equal(y[1:4, 2:6], x[0, :, :, 0])                    # the image itself
     np.testing.assert_array_equal(y[1:4, :2], x[0, :, 2:, 0])                    # left = right edge
     np.testing.assert_array_equal(y[1:4, 6], x[0, :, 0, 0])                      # right = left edge
     np.testing.assert_array_equal(y[0, 2:6], x[0, 1, :, 0])                      # top reflects row 1
-    z = np.asarray(models.Pad2D(1, "zero")(x))[0, :, :, 0]
+    z = np.asarray(layers.Pad2D(1, "zero")(x))[0, :, :, 0]
     assert z[0].sum() == 0 and z[:, 0].sum() == 0
 
 
@@ -80,7 +80,7 @@ def test_zero_padded_transpose_block_equals_keras_same(kernel):
     p, before, after = models._transpose_pad_and_crop(kernel, 2)
     inp = keras.Input((None, None, 4))
     ours = keras.layers.Conv2DTranspose(5, kernel, strides=2, padding="valid")
-    out = keras.layers.Cropping2D(((before, after), (before, after)))(ours(models.Pad2D(p, "zero")(inp)))
+    out = keras.layers.Cropping2D(((before, after), (before, after)))(ours(layers.Pad2D(p, "zero")(inp)))
     theirs = keras.layers.Conv2DTranspose(5, kernel, strides=2, padding="same")
     m1, m2 = keras.Model(inp, out), keras.Model(inp, theirs(inp))
     theirs.set_weights(ours.get_weights())
@@ -161,7 +161,7 @@ def test_keras_file_round_trip_in_safe_mode(tmp_path, kind, options):
 def test_patchgan_receptive_field_matches_the_textbook(n_layers, rf):
     assert models.patchgan_receptive_field(n_layers) == rf
     d = models.build_discriminator("patchgan", receptive_field=rf, filters=8)
-    assert models.describe(d).receptive_field == rf
+    assert geometry.describe(d).receptive_field == rf
     n_down = sum(1 for layer in d.layers if getattr(layer, "strides", None) == (2, 2))
     assert n_down == n_layers
 
@@ -190,11 +190,11 @@ def test_spectral_normalisation_brings_sigma_max_to_one():
     d = models.build_discriminator("patchgan", filters=8, n_layers=2, norm="none", spectral_norm=True)
     x = _images(2, 32, 32)
     d(x)
-    before = models.largest_singular_values(d)
+    before = geometry.largest_singular_values(d)
     assert len(before) == 4 and max(before.values()) < 0.6  # small N(0, 0.02) init
     for _ in range(30):  # each training call runs one power iteration and rescales the kernel
         d(x, training=True)
-    after = models.largest_singular_values(d)
+    after = geometry.largest_singular_values(d)
     assert all(abs(s - 1.0) < 0.05 for s in after.values()), after
 
 
@@ -202,7 +202,7 @@ def test_spectral_normalisation_brings_sigma_max_to_one():
 def test_describe_counts_macs_of_one_conv_by_hand():
     inp = keras.Input((None, None, 3))
     model = keras.Model(inp, keras.layers.Conv2D(8, 3, padding="same")(inp))
-    info = models.describe(model, size=(10, 20))
+    info = geometry.describe(model, size=(10, 20))
     assert info.macs_per_output_pixel == 3 * 3 * 3 * 8      # k·k·C_in·C_out
     assert info.macs == 216 * 10 * 20
     assert info.params == 3 * 3 * 3 * 8 + 8
@@ -213,12 +213,12 @@ def test_describe_counts_macs_of_one_conv_by_hand():
 def test_describe_counts_transposed_conv_and_dense():
     inp = keras.Input((None, None, 4))
     model = keras.Model(inp, keras.layers.Conv2DTranspose(2, 3, strides=2, padding="same")(inp))
-    info = models.describe(model, size=8)
+    info = geometry.describe(model, size=8)
     assert info.macs == 8 * 8 * 4 * 3 * 3 * 2                # every input pixel scatters k·k·C_out
     assert info.macs_per_output_pixel == info.macs / (16 * 16)
     dense_in = keras.Input((5,))
     dense = keras.Model(dense_in, keras.layers.Dense(7)(dense_in))
-    d_info = models.describe(dense)
+    d_info = geometry.describe(dense)
     assert d_info.macs == 35 and d_info.receptive_field is None
 
 
@@ -228,26 +228,26 @@ def test_receptive_field_of_a_small_stack_by_hand():
     x = keras.layers.Conv2D(1, 3, strides=2)(x)                 # 3 + 2·1 = 5, jump 2
     x = keras.layers.MaxPooling2D(2)(x)                         # 5 + 1·2 = 7, jump 4
     x = keras.layers.Conv2D(1, 3, dilation_rate=2)(x)           # k_eff 5: 7 + 4·4 = 23
-    assert models.describe(keras.Model(inp, x), size=64).receptive_field == 23
+    assert geometry.describe(keras.Model(inp, x), size=64).receptive_field == 23
 
 
 def test_describe_the_default_models():
-    g = models.describe(models.build_generator("resnet"))
+    g = geometry.describe(models.build_generator("resnet"))
     # c7 (7) + two stride-2 k3 (+2, +4) + 12 k3 convs at jump 4 (+96) + two transposed k3 (+4, +2) + c7 (+6)
     assert g.receptive_field == 121 and g.total_stride == 4
     assert g.output_shape == (256, 256, 3)
     assert 1e5 < g.macs_per_output_pixel < 2e5
-    dcgan_d = models.describe(models.build_discriminator("dcgan"))
+    dcgan_d = geometry.describe(models.build_discriminator("dcgan"))
     assert dcgan_d.receptive_field == 32 and dcgan_d.output_shape == (1,)   # Flatten: it sees everything
-    sn = models.describe(models.build_discriminator("patchgan", spectral_norm=True, norm="none"))
-    plain = models.describe(models.build_discriminator("patchgan", norm="none"))
+    sn = geometry.describe(models.build_discriminator("patchgan", spectral_norm=True, norm="none"))
+    plain = geometry.describe(models.build_discriminator("patchgan", norm="none"))
     assert sn.macs == plain.macs and sn.receptive_field == 70
     assert "parameters" in str(g)
 
 
 def test_describe_rejects_a_non_model():
     with pytest.raises(ValueError, match="functional Keras model"):
-        models.describe("resnet")
+        geometry.describe("resnet")
 
 
 def test_build_gan_wraps_the_pair():
@@ -283,13 +283,13 @@ def test_untrained_transposed_generator_has_a_checkerboard_and_resize_conv_does_
 
 def test_custom_layers_validate_and_serialise():
     with pytest.raises(ValueError, match="padding mode"):
-        models.Pad2D(1, "wrap")
+        layers.Pad2D(1, "wrap")
     with pytest.raises(ValueError, match="non-negative"):
-        models.Pad2D(((1, -1), (0, 0)))
+        layers.Pad2D(((1, -1), (0, 0)))
     with pytest.raises(ValueError, match="multiple"):
-        models.SizeCheck(0)
-    pad = models.Pad2D(((1, 2), (3, 0)), "circular")
-    clone = models.Pad2D.from_config(pad.get_config())
+        layers.SizeCheck(0)
+    pad = layers.Pad2D(((1, 2), (3, 0)), "circular")
+    clone = layers.Pad2D.from_config(pad.get_config())
     assert clone.padding == ((1, 2), (3, 0)) and clone.mode == "circular"
     assert pad.compute_output_shape((None, 5, None, 3)) == (None, 8, None, 3)
-    assert models.SizeCheck.from_config(models.SizeCheck(8).get_config()).multiple == 8
+    assert layers.SizeCheck.from_config(layers.SizeCheck(8).get_config()).multiple == 8

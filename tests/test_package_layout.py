@@ -5,23 +5,43 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gvr_helpers"
-MODULES = {p.stem: ast.parse(p.read_text(encoding="utf-8")) for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+
+
+def module_name(path: Path) -> str:
+    """Dotted name inside the package: ``models``, ``exercises`` (its __init__), ``exercises.gan``."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): ast.parse(p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.rglob("*.py"))
+           if module_name(p)}
+
+
+def resolve(module: str, level: int, target: str | None) -> str:
+    """The module a relative import in ``module`` names (``from ..models import x`` in exercises.gan: models)."""
+    is_package = (PACKAGE / module.replace(".", "/") / "__init__.py").exists()
+    parts = module.split(".") if is_package else module.split(".")[:-1]
+    base = parts[:len(parts) - (level - 1)] if level > 1 else parts
+    return ".".join(base + (target.split(".") if target else []))
 
 
 def imports(tree, module: str):
     """(imported module, private name or None) for every relative import and attribute use in a module."""
+    bound = {}  # local name -> module, for `from . import x` / `from .. import x`
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                target = node.module.split(".")[0]
-                for alias in node.names:
-                    yield target, alias.name if alias.name.startswith("_") else None
-            else:
-                for alias in node.names:
-                    yield alias.name, None
-        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in MODULES
-              and node.value.id != module and node.attr.startswith("_") and not node.attr.startswith("__")):
-            yield node.value.id, node.attr
+        if isinstance(node, ast.ImportFrom) and node.level >= 1:
+            base = resolve(module, node.level, node.module)
+            for alias in node.names:
+                sub = f"{base}.{alias.name}" if base else alias.name
+                if sub in MODULES:
+                    bound[alias.asname or alias.name] = sub
+                    yield sub, None
+                else:
+                    yield base, alias.name if alias.name.startswith("_") else None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound
+                and bound[node.value.id] != module and node.attr.startswith("_") and not node.attr.startswith("__")):
+            yield bound[node.value.id], node.attr
 
 
 def graph() -> dict:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gvr_helpers import losses, models, styles, translators, unpaired, unpaired_data
+from gvr_helpers import geometry, losses, styles, translators, unpaired, unpaired_data
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +51,7 @@ def test_style_translator_starts_as_the_identity_and_fits_the_vr_budget():
     x = np.random.default_rng(0).random((2, 32, 48, 3)).astype(np.float32)
     np.testing.assert_allclose(translators.translate(g, x), x, atol=1e-6)
     # issue budget: about 20 k multiply-accumulates a pixel at full resolution
-    assert models.describe(g).macs_per_output_pixel <= 21_000
+    assert geometry.describe(g).macs_per_output_pixel <= 21_000
     # sizes the pooled branch does not divide are padded and cropped back
     assert translators.translate(g, x[:, :25, :30]).shape == (2, 25, 30, 3)
 

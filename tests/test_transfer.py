@@ -126,11 +126,11 @@ def test_alpha_blend():
 
 
 def test_auto_overlap_covers_the_receptive_field_of_a_resnet():
-    from gvr_helpers import models
+    from gvr_helpers import geometry, models
 
     keras.utils.set_random_seed(0)
     g = models.build_generator("resnet", filters=4, n_blocks=1, norm="none", upsampling="resize")
-    rf = models.describe(g).receptive_field
+    rf = geometry.describe(g).receptive_field
     assert transfer.auto_overlap(g, tile=256) >= 4 * (rf // 2)
     assert transfer.auto_overlap(g, tile=64) == 32  # capped at half a tile
     x = image(96, 200)

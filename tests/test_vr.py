@@ -268,11 +268,11 @@ def test_model_level_circular_padding_equals_input_level_wrapping():
 
 # ------------------------------------------------------------ helpers for the notebooks
 def test_circular_pad_covers_the_receptive_field():
-    from gvr_helpers import models
+    from gvr_helpers import geometry, models
 
     keras.utils.set_random_seed(0)
     g = models.build_generator("resnet", filters=4, n_blocks=1, norm="none", upsampling="resize")
-    info = models.describe(g)
+    info = geometry.describe(g)
     pad = vr.circular_pad(g)
     assert pad >= info.receptive_field // 2 and pad % 8 == 0 and pad % info.total_stride == 0
 
@@ -282,11 +282,11 @@ def test_a_shipped_gan_translator_has_stride_1_and_no_wrap_seam():
     by one column, and its wrap column pair is no stronger than the input's (averaged over 32 yaw
     positions: one column pair is a noisy sample of the scenery), while the naive method's seam is
     clearly stronger (the translator does change the image)."""
-    from gvr_helpers import models, translators, world
+    from gvr_helpers import geometry, translators, world
 
     g = translators.load_translator("woodblock_fast")
-    info = models.describe(g)
-    assert info.total_stride == 1 and info.receptive_field == models.translator_geometry(g).rf > 1
+    info = geometry.describe(g)
+    assert info.total_stride == 1 and info.receptive_field == geometry.translator_geometry(g).rf > 1
     pad = vr.circular_pad(g)
     pano = world.panorama(seed=0, height=64, width=128)
     circular = lambda x: vr.stylize_panorama(g, x, method="circular", pad=pad)  # noqa: E731
@@ -301,13 +301,14 @@ def test_a_shipped_gan_translator_has_stride_1_and_no_wrap_seam():
 
 
 def test_with_padding_rebuilds_every_pad_layer_and_keeps_the_weights():
-    from gvr_helpers import models, translators
+    from gvr_helpers import geometry, translators
+    from gvr_helpers.layers import Pad2D
 
     keras.utils.set_random_seed(0)
     g = translators.residual_translator(depth=5)
     wrapped = vr.with_padding(g, "circular")
-    assert {layer.mode for layer in wrapped.layers if isinstance(layer, models.Pad2D)} == {"circular"}
-    assert models.describe(wrapped, size=32).receptive_field == models.describe(g, size=32).receptive_field == 11
+    assert {layer.mode for layer in wrapped.layers if isinstance(layer, Pad2D)} == {"circular"}
+    assert geometry.describe(wrapped, size=32).receptive_field == geometry.describe(g, size=32).receptive_field == 11
     x = smooth_panorama(32)[None, :32, :32]
     inner = (slice(None), slice(8, -8), slice(8, -8))
     np.testing.assert_allclose(wrapped(x).numpy()[inner], g(x).numpy()[inner], atol=1e-6)  # same away from borders
@@ -341,10 +342,10 @@ def old_default_circular(generator, x, pad=32):
 
 @pytest.mark.parametrize("kind", ["resnet", "unet"])
 def test_default_circular_pad_is_yaw_equivariant_for_the_course_generators(kind):
-    from gvr_helpers import models
+    from gvr_helpers import geometry
 
     g = course_translator(kind)
-    info = models.describe(g, size=64)
+    info = geometry.describe(g, size=64)
     assert info.receptive_field > 64  # wider than the old default pad of 32 columns covers
     assert vr.circular_pad(g) == 64
     pano = smooth_panorama(64)  # 64×128
@@ -384,18 +385,18 @@ def test_default_pad_may_exceed_the_width():
 
 
 def test_circular_pad_reads_every_generator_the_course_builds():
-    from gvr_helpers import models, translators
+    from gvr_helpers import geometry, models, translators
 
     keras.utils.set_random_seed(0)
     for kind in ("resnet", "unet"):
         g = models.build_generator(kind, filters=4)
-        info = models.describe(g, size=64)
+        info = geometry.describe(g, size=64)
         step = np.lcm(8, info.total_stride)
         assert vr.circular_pad(g) == -(-(info.receptive_field // 2 + 1) // step) * step
     assert vr.circular_pad(translators.residual_translator(depth=5)) == 8  # receptive field 11
     # InkOver states its reach: its blur (σ=3: 19 taps), Sobel and dilation reach 23 px
     ink = translators.ink_over_colours({"sigma": 3.0, "width": 0.0})
-    assert models.describe(ink, size=64).receptive_field == 23 and vr.circular_pad(ink) == 16
+    assert geometry.describe(ink, size=64).receptive_field == 23 and vr.circular_pad(ink) == 16
     stack = keras.Sequential([keras.Input((None, None, 3)), layers.Conv2D(4, 9, padding="same"),
                               layers.Conv2D(3, 9, strides=2, padding="same"), layers.UpSampling2D(2)])
     assert vr.circular_pad(stack) == 16 and vr.circular_pad(stack, align=1) == 10  # rf 17 → radius 9, stride 2
