@@ -190,15 +190,21 @@ def unet_generator(filters: int = 32, n_blocks: int = 1, n_down: int = 3, norm: 
     return keras.Model(inputs, _image_out(x, channels, padding), name="unet_generator")
 
 
+def _dcgan_levels(image_size: int) -> int:
+    """How many stride-2 steps lie between a 4×4 map and ``image_size`` (which must be 4·2^k, k >= 1)."""
+    levels = math.log2(image_size / 4) if image_size >= 8 else -1
+    if levels < 1 or levels != int(levels):
+        raise ValueError(f"image_size must be 4·2^k with k >= 1 (8, 16, 32, 64, ...), got {image_size}")
+    return int(levels)
+
+
 def dcgan_generator(noise_dim: int = 64, image_size: int = 32, filters: int = 32, norm: str = "batch",
                     upsampling: str = "transpose", padding: str = "zero", channels: int = 3,
                     kernel_size: int = 4) -> keras.Model:
     """DCGAN's G(z; θ): noise -> Dense to a 4×4 feature map -> stride-2 upsamplings to image_size ->
     3×3 conv + tanh, returned in [0, 1]. Channels halve at each upsampling, ending at ``filters``."""
     _positive(noise_dim=noise_dim, image_size=image_size, filters=filters, channels=channels)
-    n_up = math.log2(image_size / 4) if image_size >= 8 else -1
-    if n_up < 1 or n_up != int(n_up):
-        raise ValueError(f"image_size must be 4·2^k with k >= 1 (8, 16, 32, 64, ...), got {image_size}")
+    n_up = _dcgan_levels(image_size)
     _check_choice(norm, NORMS, "normalisation")
     _check_choice(upsampling, UPSAMPLINGS, "upsampling")
     _check_choice(padding, PADDINGS, "padding")
@@ -266,9 +272,7 @@ def dcgan_discriminator(image_size: int = 32, filters: int = 32, norm: str = "no
     """DCGAN's D(x; ψ): stride-2 convs down to 4×4, then one logit for the whole image.
     norm defaults to "none" because penalties such as R1 assume each sample's logit depends only on it."""
     _positive(image_size=image_size, filters=filters, channels=channels, kernel_size=kernel_size)
-    n_down = math.log2(image_size / 4) if image_size >= 8 else -1
-    if n_down < 1 or n_down != int(n_down):
-        raise ValueError(f"image_size must be 4·2^k with k >= 1 (8, 16, 32, 64, ...), got {image_size}")
+    n_down = _dcgan_levels(image_size)
     _check_choice(norm, NORMS, "normalisation")
     _check_choice(padding, PADDINGS, "padding")
     inputs = keras.Input((image_size, image_size, channels), name="image")

@@ -78,19 +78,6 @@ def _require(obj: dict, keys, where: str) -> None:
         raise ResultsError(f"{where}: missing key(s) {missing}")
 
 
-def _last_json_line(text: str, where: str) -> dict:
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise ResultsError(f"{where}: empty")
-    try:
-        summary = json.loads(lines[-1])
-    except json.JSONDecodeError as exc:
-        raise ResultsError(f"{where}: the last line is not one JSON object ({exc})") from None
-    if not isinstance(summary, dict):
-        raise ResultsError(f"{where}: the last line is JSON but not an object")
-    return summary
-
-
 STYLE_KEYS = ("identity_db", "oracle_db", "course_db", "baseline_db", "baselines", "course_ratio", "seconds")
 
 
@@ -124,10 +111,9 @@ def read_previous_summary(path: Path = PREVIOUS_LOG) -> dict:
     """The last-line JSON of the previous recipe's 10-minute benchmark log."""
     where = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ResultsError(f"{where}: not found") from None
-    return _check_oracle_summary(_last_json_line(text, where), where)
+        return _check_oracle_summary(results.read_summary(path), where)
+    except results.ResultsError as err:
+        raise ResultsError(str(err)) from None
 
 
 def read_warm_start(path: Path = WARM_START) -> dict:
