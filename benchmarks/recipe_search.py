@@ -162,6 +162,10 @@ class Search(keras.Model):
                 loss += o["nn"] * nn_projection(fake, b, o.get("nn_k", 5), o.get("nn_bank", 4096))
             if o["anchor"] == "corr":
                 loss += o["anchor_w"] * corr_anchor(a, fake, o["anchor_pool"], o["anchor_lum"])
+            elif o["anchor"] == "edges":   # where the content has edges, G's output has edges (any colour)
+                def edges(t):
+                    return tf.norm(views_mod._grad(views_mod._lum(t)) + 1e-6, axis=-1, keepdims=True)
+                loss += o["anchor_w"] * unpaired.correlation_anchor(edges(a), edges(fake))
             elif o["anchor"] == "l2":
                 loss += o["anchor_w"] * tf.reduce_mean(tf.square(pooled(fake, o["anchor_pool"]) - pooled(a, o["anchor_pool"])))
             if o["adv"]:
