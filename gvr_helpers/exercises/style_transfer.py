@@ -9,17 +9,14 @@ from .common import call, call_number, check_close, read_choice, read_choices, r
 
 
 # ------------------------------------------------------------ 05 unpaired style transfer
-def check_gain_ratio(fn: Callable) -> bool:
-    """fn(method_db, input_db, oracle_db) -> the share of the oracle's gain a method reaches."""
-    name = "gain_ratio"
-    cases = [((20.0, 18.0, 22.0), 0.5), ((18.0, 18.0, 21.0), 0.0), ((17.0, 18.0, 20.0), -0.5), ((23.0, 18.0, 23.0), 1.0)]
-    for args, expected in cases:
+def _check_cases(name: str, fn: Callable, cases, hint: str) -> bool:
+    """Call fn on each case (args, expected, how the inputs are shown) and report the first failure."""
+    for args, expected, shown in cases:
         ok, got = call(name, fn, *args)
         if not ok:
             return False
         if not _close(got, expected):
-            return check_close(name, got, expected, atol=1e-9, inputs=f"method={args[0]}, input={args[1]}, oracle={args[2]}",
-                               hint="ratio = (method − input) / (oracle − input): a method worse than the input is negative.")
+            return check_close(name, got, expected, atol=1e-9, inputs=shown, hint=hint)
     return report(name, True)
 
 
@@ -30,23 +27,22 @@ def _close(got, expected) -> bool:
         return False
 
 
+def check_gain_ratio(fn: Callable) -> bool:
+    """fn(method_db, input_db, oracle_db) -> the share of the oracle's gain a method reaches."""
+    cases = [((20.0, 18.0, 22.0), 0.5), ((18.0, 18.0, 21.0), 0.0), ((17.0, 18.0, 20.0), -0.5), ((23.0, 18.0, 23.0), 1.0)]
+    return _check_cases("gain_ratio", fn, [(a, e, f"method={a[0]}, input={a[1]}, oracle={a[2]}") for a, e in cases],
+                        "ratio = (method − input) / (oracle − input): a method worse than the input is negative.")
+
+
 def check_sliced_wasserstein_1d(fn: Callable) -> bool:
     """fn(x, y) -> mean squared gap between sorted 1-D samples of equal size (1-D optimal transport)."""
-    name = "wasserstein_1d"
     rng = np.random.default_rng(5)
-    cases = [(np.array([3.0, 1.0, 2.0]), np.array([2.0, 3.0, 1.0]), 0.0),
-             (np.array([0.0, 1.0]), np.array([1.5, 0.5]), 0.25),
-             (rng.random(50), rng.random(50) + 0.1, None)]
-    for x, y, expected in cases:
-        if expected is None:
-            expected = float(np.mean((np.sort(x) - np.sort(y)) ** 2))
-        ok, got = call(name, fn, x.copy(), y.copy())
-        if not ok:
-            return False
-        if not _close(got, expected):
-            return check_close(name, got, expected, atol=1e-9, inputs=f"x={np.round(x[:3], 3)}..., y={np.round(y[:3], 3)}...",
-                               hint="sort both samples first: the k-th smallest of x is transported to the k-th smallest of y.")
-    return report(name, True)
+    pairs = [(np.array([3.0, 1.0, 2.0]), np.array([2.0, 3.0, 1.0])), (np.array([0.0, 1.0]), np.array([1.5, 0.5])),
+             (rng.random(50), rng.random(50) + 0.1)]
+    cases = [((x.copy(), y.copy()), float(np.mean((np.sort(x) - np.sort(y)) ** 2)),
+              f"x={np.round(x[:3], 3)}..., y={np.round(y[:3], 3)}...") for x, y in pairs]
+    return _check_cases("wasserstein_1d", fn, cases,
+                        "sort both samples first: the k-th smallest of x is transported to the k-th smallest of y.")
 
 
 # ------------------------------------------------------------ 06 fusion and quality
