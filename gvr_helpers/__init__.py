@@ -4,7 +4,7 @@ The notebooks stay short and narrative; everything they compute lives here,
 one responsibility a module (see the README's course map):
 
 config, data, world, styles, unpaired_data, layers, models, geometry, losses, train, translators,
-unpaired, evaluation, transfer, sphere, vr, headset, metrics, plotting, exercises.
+unpaired, evaluation, transfer, sphere, vr, headset, metrics, results, plotting, exercises.
 
 Modules are imported on demand (``from gvr_helpers import models``) so that
 ``import gvr_helpers`` stays fast and does not start TensorFlow.
