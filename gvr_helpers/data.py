@@ -13,6 +13,7 @@ want them, checking a pinned SHA-256 and every archive member.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import stat
@@ -182,12 +183,21 @@ def load_image(path, size=None, *, max_pixels: int | None = None) -> np.ndarray:
     return resize(x, size) if size is not None else x
 
 
-def atomic_write(path, write: Callable[[str], None]) -> Path:
-    """Call ``write(temporary_path)``, flush it to disk, then rename it to ``path``: never a partial file.
+def atomic_write(path, content) -> Path:
+    """Write ``content`` to ``path`` through a temporary file, flushed to disk, then a rename: never a
+    partial file. ``content`` is bytes, text (UTF-8) or a function that writes a given temporary path.
 
-    The one way the course writes files (images, figures, manifests, pages); the
+    The one way the course writes files (images, figures, manifests, pages, logs); the
     result is readable by everyone (0644), unlike mkstemp's private default.
     """
+    if isinstance(content, (bytes, bytearray)):
+        write = lambda tmp: Path(tmp).write_bytes(content)  # noqa: E731
+    elif isinstance(content, str):
+        write = lambda tmp: Path(tmp).write_text(content, encoding="utf-8")  # noqa: E731
+    elif callable(content):
+        write = content
+    else:
+        raise TypeError(f"content must be bytes, str or a function of a path, got {type(content).__name__}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -204,6 +214,23 @@ def atomic_write(path, write: Callable[[str], None]) -> Path:
     return path
 
 
+def encode_image(array, fmt: str = "png", **options) -> bytes:
+    """An H×W×3 (or H×W) image in [0, 1] as 8-bit file bytes in Pillow's format ``fmt`` ("png",
+    "jpeg", ...); ``options`` go to Pillow (e.g. ``quality=92, subsampling=0`` for 4:4:4 JPEG).
+
+    The one image encoder: files (:func:`save_image`), viewer pages and training snapshots use it.
+    """
+    from PIL import Image
+
+    x = as_image(array, name="image to encode")
+    buf = io.BytesIO()
+    try:
+        Image.fromarray(np.round(x * 255).astype(np.uint8)).save(buf, format=fmt.upper(), **options)
+    except KeyError:
+        raise ValueError(f"unknown image format {fmt!r}; use 'png' or 'jpeg'") from None
+    return buf.getvalue()
+
+
 def save_image(array, path) -> Path:
     """Save an H×W×3 (or H×W) image in [0, 1] as 8-bit PNG/JPEG/…, atomically.
 
@@ -217,9 +244,7 @@ def save_image(array, path) -> Path:
     fmt = Image.registered_extensions().get(path.suffix.lower())
     if fmt is None:
         raise ValueError(f"cannot tell the image format of {str(path)!r} from its extension; use .png or .jpg")
-    pixels = Image.fromarray(np.round(x * 255).astype(np.uint8))
-    atomic_write(path, lambda tmp: pixels.save(tmp, format=fmt))
-    return path
+    return atomic_write(path, encode_image(x, fmt))
 
 
 def image_files(folder) -> list[Path]:

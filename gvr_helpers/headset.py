@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 import base64
-import io
 import json
 from pathlib import Path
 
 import numpy as np
 
-from .data import as_image as check_image, atomic_write
+from .data import as_image as check_image, atomic_write, encode_image
 from .sphere import FACE_ORDER, FACES, PY360_NAMES, check_equirect, check_faces
 
 
 # ------------------------------------------------------------ skybox export
-def _write_bytes_atomic(path: Path, data: bytes):
-    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
-
-
-def _encode(image, fmt="png", quality=92, subsampling=None) -> bytes:
-    """PNG or JPEG bytes; ``subsampling=0`` keeps JPEG's colour at full resolution (4:4:4)."""
-    from PIL import Image
-
-    arr = (np.clip(np.asarray(image), 0, 1) * 255 + 0.5).astype(np.uint8)
-    buf = io.BytesIO()
-    if fmt == "png":
-        Image.fromarray(arr).save(buf, format="PNG")
-    elif fmt == "jpeg":
-        options = {} if subsampling is None else {"subsampling": subsampling}
-        Image.fromarray(arr).save(buf, format="JPEG", quality=quality, **options)
-    else:
-        raise ValueError(f"image format must be 'png' or 'jpeg', got {fmt!r}")
-    return buf.getvalue()
-
-
 def export_skybox(faces: dict, folder, name: str = "skybox") -> Path:
     """Write px.png … nz.png and ``manifest.json`` (face order, axes, convention) into ``folder``.
 
@@ -44,7 +23,7 @@ def export_skybox(faces: dict, folder, name: str = "skybox") -> Path:
     files = {}
     for face in FACE_ORDER:
         check_image(faces[face], f"face {face}")
-        _write_bytes_atomic(folder / f"{face}.png", _encode(faces[face]))
+        atomic_write(folder / f"{face}.png", encode_image(faces[face]))
         files[face] = f"{face}.png"
     manifest = {
         "name": name,
@@ -58,7 +37,7 @@ def export_skybox(faces: dict, folder, name: str = "skybox") -> Path:
                        "py360convert names: " + ", ".join(f"{v}={k}" for k, v in PY360_NAMES.items())),
     }
     path = folder / "manifest.json"
-    _write_bytes_atomic(path, (json.dumps(manifest, indent=2) + "\n").encode())
+    atomic_write(path, json.dumps(manifest, indent=2) + "\n")
     return path
 
 
@@ -216,14 +195,14 @@ def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: flo
     for showing, eyes in sets.items():
         sources[showing] = {}
         for eye, image in eyes.items():
-            data = _encode(image, image_format, quality=quality, subsampling=0)
+            data = encode_image(image, image_format, **({"quality": quality, "subsampling": 0} if image_format == "jpeg" else {}))
             if embed:
                 src = f"data:image/{image_format};base64," + base64.b64encode(data).decode("ascii")
             else:
                 suffix = "" if showing == "stylized" else ".original"
                 suffix += "" if eye == "left" else f".{eye}"
                 image_path = path.with_suffix(f"{suffix}.{ext}")
-                _write_bytes_atomic(image_path, data)
+                atomic_write(image_path, data)
                 src = image_path.name
             sources[showing][eye] = src
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -234,7 +213,7 @@ def export_viewer(panorama, path, yaw: float = 0.0, pitch: float = 0.0, fov: flo
               "fovRange": list(VIEWER_FOV_RANGE), "textures": sources}
     page = _PAGE.format(title=safe_title, hints=hints, script=_VIEWER_JS.strip("\n"),
                         config=json.dumps(config).replace("</", "<\\/"))
-    _write_bytes_atomic(path, page.encode("utf-8"))
+    atomic_write(path, page)
     return path
 
 

@@ -32,7 +32,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import losses as losses_mod
-from .data import atomic_write
+from .data import atomic_write, save_image
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -222,11 +222,6 @@ def _finite_floats(logs) -> dict:
     return {k: float(np.asarray(v)) for k, v in (logs or {}).items() if np.size(v) == 1}
 
 
-def write_atomic(path, text: str) -> None:
-    """Write text to ``path`` through a temporary file and a rename (no half-written files)."""
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
-
-
 class TqdmProgress(keras.callbacks.Callback):
     """A tqdm progress bar over all steps of the run, showing the latest losses."""
 
@@ -285,7 +280,7 @@ class LossHistory(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.epochs.append({"epoch": epoch, **_finite_floats(logs)})
         if self.path is not None:
-            write_atomic(self.path, json.dumps({"steps": self.steps, "epochs": self.epochs}))
+            atomic_write(self.path, json.dumps({"steps": self.steps, "epochs": self.epochs}))
 
     def series(self, key: str, per: str = "epoch") -> np.ndarray:
         """The values of one logged quantity, per epoch (epoch means) or per step (running means)."""
@@ -321,8 +316,6 @@ class Snapshots(keras.callbacks.Callback):
 
     @staticmethod
     def _write_png(images, path):
-        from PIL import Image
-
         n = len(images)
         cols = int(math.ceil(math.sqrt(n)))
         rows = int(math.ceil(n / cols))
@@ -330,8 +323,7 @@ class Snapshots(keras.callbacks.Callback):
         tile = np.ones((rows * h, cols * w, c), np.float32)
         for i, img in enumerate(images):
             tile[(i // cols) * h:(i // cols + 1) * h, (i % cols) * w:(i % cols + 1) * w] = img
-        tile = (np.clip(tile, 0, 1) * 255).round().astype(np.uint8)
-        atomic_write(path, lambda tmp: Image.fromarray(tile[..., 0] if c == 1 else tile).save(tmp, format="PNG"))
+        save_image(np.clip(tile[..., 0] if c == 1 else tile, 0, 1), path)
 
 
 def _all_finite(model) -> bool:

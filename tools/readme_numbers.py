@@ -22,10 +22,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import os
 import re
 import sys
-import tempfile
 import textwrap
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -33,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from gvr_helpers import results  # noqa: E402  (reads text; imports no TensorFlow)
+from gvr_helpers.data import atomic_write  # noqa: E402
 
 README = ROOT / "README.md"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -338,21 +337,6 @@ def check(path: Path = README) -> str:
     return diff(text, render(text))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
@@ -376,7 +360,7 @@ def main(argv=None) -> int:
         print(f"{args.readme.name}: {n} generated blocks match benchmarks/results/")
         return 0
     if new != text:
-        write_atomic(args.readme, new)
+        atomic_write(args.readme, new)
         print(f"{args.readme.name}: rewrote {n} generated blocks from benchmarks/results/")
     else:
         print(f"{args.readme.name}: {n} generated blocks already match benchmarks/results/")
