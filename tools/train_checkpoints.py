@@ -35,7 +35,7 @@ import tensorflow as tf  # noqa: E402
 import gvr_helpers  # noqa: E402
 from gvr_helpers import evaluation, train, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import DATA_DIR, cache_dir, get_profile, seed_offset, set_seed  # noqa: E402
-from gvr_helpers.data import sha256_file  # noqa: E402
+from gvr_helpers.data import atomic_write, sha256_file  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
 CHECKPOINT_DIR = DATA_DIR / "checkpoints"
@@ -54,7 +54,7 @@ def load_manifest() -> dict:
 
 RECIPES = {"fast": "fast_recipe (unpaired: ink generator, colour-map anchor, rates decayed to 0 by step 4000)",
            "oracle": "paired_oracle (L1 on pairs S(x); for reference)",
-           "cyclegan": "CycleGAN with the course's residual generators, SN PatchGANs, LSGAN, cycle λ=10, "
+           "cyclegan": "CycleGAN with the course's 8-channel residual generators (cyclegan_recipe), SN PatchGANs, LSGAN, cycle λ=10, "
                        "no identity loss (unpaired; G and inverse F)"}
 
 
@@ -88,7 +88,7 @@ def resume_dir(work: Path, fingerprint: str) -> Path:
         print(f"{work.name}: cached progress is from another version of the run; starting afresh")
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
-    train.write_atomic(stamp, json.dumps({"fingerprint": fingerprint}))
+    atomic_write(stamp, json.dumps({"fingerprint": fingerprint}))
     return work
 
 
@@ -121,7 +121,7 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
             def on_epoch_end(self, epoch, logs=None):
                 nonlocal seconds
                 seconds += time.perf_counter() - self.t
-                train.write_atomic(timing_file, json.dumps({"seconds": seconds}))
+                atomic_write(timing_file, json.dumps({"seconds": seconds}))
 
         model.fit(stream, epochs=blocks, steps_per_epoch=BLOCK, initial_epoch=start_block, verbose=0,
                   callbacks=[Clock(), train.NaNGuard(ckpt), ckpt, train.TqdmProgress(desc=style)])
@@ -161,7 +161,7 @@ def main(argv=None):
             entry = train_style(style, steps, recipe)
             manifest = load_manifest()
             manifest[f"{style}_{recipe}"] = entry
-            train.write_atomic(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            atomic_write(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
             os.chmod(MANIFEST, 0o644)
             print(json.dumps(entry), flush=True)
 
