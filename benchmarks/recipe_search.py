@@ -11,6 +11,7 @@ findings: benchmarks/results/recipe_search.md. Under `make bench` (no arguments)
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -135,6 +136,32 @@ def corr_anchor(x, y, pool=4, lum=True):
     return unpaired.correlation_anchor(x, y)
 
 
+def blurred(x, sigma=1.0):
+    """A style example with its fine structure smoothed away (CartoonGAN's edge-smoothed negatives)."""
+    r = int(math.ceil(2 * sigma))
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma) ** 2)
+    k = (k / k.sum()).astype(np.float32)
+    kernel = tf.constant(np.tile((k[:, None] * k[None, :])[:, :, None, None], (1, 1, 3, 1)))
+    x = tf.pad(x, [[0, 0], [r, r], [r, r], [0, 0]], mode="REFLECT")
+    return tf.nn.depthwise_conv2d(x, kernel, [1, 1, 1, 1], "VALID")
+
+
+def recoloured(a, b):
+    """The photos a with each RGB channel's values replaced by b's at the same rank (per-channel
+    histogram matching within the batch): the style's colours without its structure."""
+    shape = tf.shape(a)
+    fa, fb = tf.reshape(a, [-1, 3]), tf.reshape(b, [-1, 3])
+    n = tf.minimum(tf.shape(fa)[0], tf.shape(fb)[0])
+    sb = tf.sort(fb[:n], axis=0)
+    ranks = tf.argsort(tf.argsort(fa, axis=0), axis=0)                                  # rank of each value
+    idx = tf.cast(tf.cast(ranks, tf.float32) * tf.cast(n - 1, tf.float32) / tf.cast(tf.shape(fa)[0] - 1, tf.float32), tf.int32)
+    out = tf.stack([tf.gather(sb[:, c], idx[:, c]) for c in range(3)], axis=-1)
+    return tf.reshape(out, shape)
+
+
+DECOYS = {"blur": lambda a, b: blurred(b), "recolour": recoloured}
+
+
 class Search(keras.Model):
     def __init__(self, g, d, o):
         super().__init__()
@@ -178,6 +205,8 @@ class Search(keras.Model):
                 n = lambda t: t + tf.random.normal(tf.shape(t), stddev=o["noise"])
                 dl = tf.reduce_mean(tf.square(self.discriminator(n(b)) - 1.0)) + \
                     tf.reduce_mean(tf.square(self.discriminator(n(tf.stop_gradient(fake)))))
+                for name, w in o.get("decoys", {}).items():   # more fakes: what G must not settle for
+                    dl += w * tf.reduce_mean(tf.square(self.discriminator(n(DECOYS[name](a, b)))))
             gr = tape.gradient(dl, self.discriminator.trainable_variables)
             self.d_opt.apply_gradients(zip(gr, self.discriminator.trainable_variables))
         return {"loss": loss}
