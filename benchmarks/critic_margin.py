@@ -20,7 +20,7 @@ import os
 
 import numpy as np
 
-from gvr_helpers import config, data, styles, transfer
+from gvr_helpers import config, data, fusion, styles, transfer
 
 STYLE_PHOTOS = ("astronaut", "rocket", "retina", "grace_hopper")      # notebook 06's style set
 OTHER_PHOTOS = ("coffee", "immunohistochemistry", "hubble_deep_field")
@@ -48,7 +48,7 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=6)
     parser.add_argument("--negatives", default=",".join(NEGATIVES), help="comma-separated, from the keys of NEGATIVES")
     parser.add_argument("--fusions", action="store_true",
-                        help="also score each fusion of y with x at full strength (transfer.FUSIONS, default options)")
+                        help="also score each fusion of y with x at full strength (fusion.FUSIONS, default options)")
     args = parser.parse_args(argv)
     size = 4 * config.get_profile().image_size
     x = data.bundled_image("chelsea", size)
@@ -60,15 +60,15 @@ def main(argv=None):
         names = NEGATIVES[negatives]
         content = data.content_images(size, names)
         for steps in [int(s) for s in args.steps.split(",")]:
-            gaps, scores, fused = [], [], {m: [] for m in (transfer.FUSIONS if args.fusions else ())}
+            gaps, scores, fused = [], [], {m: [] for m in (fusion.FUSIONS if args.fusions else ())}
             for seed in range(args.seeds):
-                critic = transfer.train_style_critic(style_set, content, steps=steps, crop=32,
+                critic = fusion.train_style_critic(style_set, content, steps=steps, crop=32,
                                                      receptive_field=34, seed=seed)
                 rx, ry = transfer.realism_score(critic, x), transfer.realism_score(critic, y)
                 gaps.append(round(ry - rx, 3))
                 scores.append([round(rx, 3), round(ry, 3)])
                 for m in fused:
-                    fused[m].append(round(transfer.realism_score(critic, transfer.FUSIONS[m](y, x)), 3))
+                    fused[m].append(round(transfer.realism_score(critic, fusion.FUSIONS[m](y, x)), 3))
             rows.append({"negatives": negatives, "steps": steps, "gaps": gaps, "min_gap": min(gaps),
                          "realism_x_y": scores, **({"realism_full_strength": fused} if fused else {})})
             print(f"{negatives:28s} {steps:4d} steps: realism(y) - realism(x) = {gaps}", flush=True)

@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from gvr_helpers import config, data, metrics, styles, world
+from gvr_helpers import config, data, metrics, styles, world, world_views
 
 
 def main() -> dict:
@@ -45,7 +45,7 @@ def main() -> dict:
         start = time.perf_counter()
         pano = world.panorama(0, 512, 1024)
         timings.append(time.perf_counter() - start)
-    pair = world.stereo_pair(0, yaw=20, size=(192, 256))
+    pair = world_views.stereo_pair(0, yaw=20, size=(192, 256))
 
     result = {
         "profile": profile.name,

@@ -1,9 +1,9 @@
 """Bring your own style, measured without a ground truth: the course's photos restyled as the
-procedural world (world.landscape_views), a style set that is *not* a function of the photos.
+procedural world (world_views.landscape_views), a style set that is *not* a function of the photos.
 
     python benchmarks/own_style_world.py SEED STEPS     # one JSON line; default seed 0, 80 steps
 
-Trains `unpaired.style_recipe` for STEPS steps on `unpaired_data.unpaired_data(photos, world views)`
+Trains `recipes.style_recipe` for STEPS steps on `unpaired_data.unpaired_data(photos, world views)`
 and prints the style distance (colour, texture, total; `metrics.StyleReference`) of the validation
 tiles before and after, and D's mean score for the style set, the input and the output. Notebook 05's
 claim (the total distance falls by at least a fifth in 80 steps) was checked with seeds 0, 1, 2 and
@@ -20,15 +20,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from gvr_helpers import config, data, metrics, translators, unpaired, unpaired_data, world  # noqa: E402
+from gvr_helpers import config, data, metrics, recipes, translators, unpaired_data, world_views  # noqa: E402
 
 
 def main(seed: int = 0, steps: int = 80) -> dict:
     config.set_seed(seed)
-    style_set = world.landscape_views(seed=0, n=8, size=128)
+    style_set = world_views.landscape_views(seed=0, n=8, size=128)
     own = unpaired_data.unpaired_data(data.content_images(256), list(style_set), crop=16, n_crops=1024,
                                       size=128, tile=32, seed=seed)
-    model = unpaired.style_recipe()
+    model = recipes.style_recipe()
     t = time.time()
     model.fit(unpaired_data.crop_stream(own.a, own.b, 32, seed=seed), epochs=1, steps_per_epoch=steps, verbose=0)
     out = translators.translate(model.generator, own.val_x)

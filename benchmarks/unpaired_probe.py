@@ -10,7 +10,7 @@ The course's fast_recipe is the probe with '{"generator": "ink_over_colours", "c
 "identity_weight": 0, "anchor": "colour_map", "spectral_norm": true, "decay_steps": 4000,
 "ink_init": {"lr_scale": 20}}' (findings, sixth round).
 
-Options (JSON; defaults are the previous recipe, unpaired.RESIDUAL_RECIPE): oracle (paired L1 instead), filters (G),
+Options (JSON; defaults are the previous recipe, recipes.RESIDUAL_RECIPE): oracle (paired L1 instead), filters (G),
 d_kind ("patchgan" with d_receptive_field, or "dense": stride-1 3×3 layers, d_depth), d_filters,
 spectral_norm, loss, g_learning_rate, d_learning_rate, adversarial_weight, colour_weight,
 identity_weight, content_weight, r1_weight, augment (bool), d_noise (σ of Gaussian instance noise on
@@ -37,7 +37,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import layers  # noqa: E402
 
-from gvr_helpers import evaluation, train, translators, unpaired, unpaired_data  # noqa: E402
+from gvr_helpers import callbacks, evaluation, translators, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.layers import Pad2D  # noqa: E402
 from gvr_helpers.models import build_discriminator  # noqa: E402
@@ -258,7 +258,7 @@ def probe(style: str, seconds: float, opts: dict) -> dict:
                                   round(float(kept), 4)])
 
     run = evaluation.train_for(model, stream, seconds, data=test, every=every,
-                               callbacks=[train.NaNGuard(),
+                               callbacks=[callbacks.NaNGuard(),
                                           keras.callbacks.LambdaCallback(on_train_batch_end=record_traces)])
     identity = evaluation.input_psnr(test)
     if opts.get("g_ema"):

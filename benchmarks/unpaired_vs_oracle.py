@@ -2,7 +2,7 @@
 
 For each style: the paired oracle (the stronger of the generic residual translator and the course
 recipe's own G, each trained with L1 on the pairs (x, S(x)) that no unpaired method sees), the
-course recipe (`unpaired.style_recipe`, unpaired), the recipe without its adversarial term, and the
+course recipe (`recipes.style_recipe`, unpaired), the recipe without its adversarial term, and the
 best classic baseline (histogram matching, Reinhard); on the last ("hardest") style also the peer
 recipe (the TensorFlow tutorial's CycleGAN at the course's image size). Data:
 `unpaired_data.course_style_data` (A, B and validation squares in a three-way checkerboard, test
@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gvr_helpers import evaluation, train, translators, unpaired, unpaired_data  # noqa: E402
+from gvr_helpers import callbacks, evaluation, recipes, translators, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.losses import luminance  # noqa: E402
 from gvr_helpers.metrics import psnr  # noqa: E402
@@ -77,14 +77,14 @@ class ValidationCurve(evaluation.PSNRCurve):
 def run_method(method: str, style: str, seconds: float, data, peer=None) -> dict:
     set_seed(0)
     if method == "oracle_residual":
-        model = unpaired.paired_oracle(patch=STYLES[style].patch)
+        model = recipes.paired_oracle(patch=STYLES[style].patch)
     elif method == "oracle_recipe_g":
-        model = unpaired.PairedTranslator(unpaired.style_recipe().generator)
+        model = unpaired.PairedTranslator(recipes.style_recipe().generator)
         model.compile(learning_rate=1e-3)
     elif method == "peer":   # without single-ink crops: instance norm's gradients explode on them
-        model = unpaired.peer_cyclegan(crop=PEER_CROP)
+        model = recipes.peer_cyclegan(crop=PEER_CROP)
     else:
-        model = unpaired.style_recipe(adversarial=(method == "course"))
+        model = recipes.style_recipe(adversarial=(method == "course"))
     if method.startswith("oracle"):
         stream = unpaired_data.crop_stream(data.a, data.a_styled, BATCH, paired=True)
     elif method == "peer":
@@ -96,11 +96,11 @@ def run_method(method: str, style: str, seconds: float, data, peer=None) -> dict
     curve = ValidationCurve(data, budget, every=200)
     t = time.perf_counter()
     try:  # a diverging method is reported (db None, the step it diverged at), not silently scored NaN
-        model.fit(stream, epochs=1, steps_per_epoch=10 ** 9, verbose=0, callbacks=[budget, curve, train.NaNGuard()])
+        model.fit(stream, epochs=1, steps_per_epoch=10 ** 9, verbose=0, callbacks=[budget, curve, callbacks.NaNGuard()])
         out = translators.translate(model.generator, data.test_x)
         result = {"steps": budget.steps, "seconds": round(budget.elapsed, 2), "curve": curve.points,
                   "db": mean_psnr(out, data.test_y), "structure_db": structure_psnr(out, data.test_y)}
-    except train.TrainingDivergedError as exc:
+    except callbacks.TrainingDivergedError as exc:
         print(f"  {style:10s} {method:16s} diverged: {exc}", flush=True)
         return {"steps": budget.steps, "seconds": None, "curve": [], "db": float("nan"),
                 "structure_db": float("nan"), "diverged": str(exc).split(".")[0]}

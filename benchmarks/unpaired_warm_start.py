@@ -31,7 +31,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gvr_helpers import config, evaluation, translators, unpaired, unpaired_data  # noqa: E402
+from gvr_helpers import config, evaluation, recipes, translators, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
@@ -56,10 +56,10 @@ def load_oracle(style: str) -> keras.Model:
 
 
 def oracle_recipe(style: str, data: unpaired_data.StyleData, **options) -> unpaired.FastTranslator:
-    """The previous fast recipe (residual G, :data:`unpaired.RESIDUAL_RECIPE`, with ``options``) whose
+    """The previous fast recipe (residual G, :data:`recipes.RESIDUAL_RECIPE`, with ``options``) whose
     G starts from the shipped paired oracle's weights (the same architecture)."""
-    model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=data.b,
-                                 **{**unpaired.RESIDUAL_RECIPE, **options})
+    model = recipes.fast_recipe(patch=STYLES[style].patch, colour_reference=data.b,
+                                 **{**recipes.RESIDUAL_RECIPE, **options})
     model.generator.set_weights(load_oracle(style).get_weights())
     return model
 
@@ -80,7 +80,7 @@ def oracle_cyclegan(style: str, data: unpaired_data.StyleData, inverse_seconds: 
         paired.fit(stream, epochs=1, steps_per_epoch=int(inverse_steps), verbose=0)
     else:
         evaluation.train_for(paired, stream, inverse_seconds)
-    return unpaired.cyclegan_recipe(data.a.shape[1], generator=oracle, inverse=inverse)
+    return recipes.cyclegan_recipe(data.a.shape[1], generator=oracle, inverse=inverse)
 
 
 def critic_scores(style: str, data, steps: int) -> dict:

@@ -4,7 +4,7 @@ Measures, in one run:
 
 * world_seconds_4096x2048     wall time of world.panorama(0, 2048, 4096) rendered (cache off),
                               with its CPU time (all threads) beside it, and the time to read it
-                              back from the cache; the general renderer (world._render on the full
+                              back from the cache; the general renderer (world.render_rays on the full
                               grid, what panorama() did before) against the fast one at 2048×1024
                               gives the speed-up (the pixels are the same: tests/test_world_speed.py)
 * stereo_world_seconds_4096x2048  world.stereo_panorama (one 4096×2048 panorama per eye)
@@ -133,7 +133,7 @@ def main(baseline: bool = True) -> dict:
     h2, w2 = H // 2, W // 2
     az = 2 * np.pi * (np.arange(w2) + 0.5) / w2 - np.pi
     el = np.pi / 2 - np.pi * (np.arange(h2) + 0.5) / h2
-    general, general_seconds, _ = _timed(lambda: world._render(
+    general, general_seconds, _ = _timed(lambda: world.render_rays(
         built, built.camera, np.broadcast_to(az[None], (h2, w2)), np.broadcast_to(el[:, None], (h2, w2)))[0])
     fast, fast_seconds, _ = _timed(lambda: world.panorama(0, h2, w2, cache=False))
     same = bool(np.array_equal(general, fast))

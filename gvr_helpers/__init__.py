@@ -3,8 +3,10 @@
 The notebooks stay short and narrative; everything they compute lives here,
 one responsibility a module (see the README's course map):
 
-config, data, world, styles, unpaired_data, layers, models, geometry, losses, train, translators,
-unpaired, evaluation, transfer, sphere, vr, headset, metrics, results, plotting, exercises.
+config, data, downloads, world, world_views, styles, unpaired_data, layers, models, geometry, losses,
+train, callbacks, ring, translators, unpaired, recipes, evaluation, transfer, fusion, sphere, vr,
+headset, metrics, results, plotting (figures, gan, style_transfer, vr) and exercises (gan,
+style_transfer, vr).
 
 Modules are imported on demand (``from gvr_helpers import models``) so that
 ``import gvr_helpers`` stays fast and does not start TensorFlow.

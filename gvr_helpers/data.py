@@ -1,4 +1,4 @@
-"""Images in and out, the bundled photos, the training pipeline and the optional download.
+"""Images in and out, the bundled photos and the train/test split of every image.
 
 Every image that crosses a module boundary is a float32 RGB array H×W×3 in
 [0, 1]. :func:`load_image` turns any file Pillow reads into that, or raises
@@ -6,29 +6,20 @@ Every image that crosses a module boundary is a float32 RGB array H×W×3 in
 half-decoded image. :func:`save_image` checks the array and writes atomically.
 
 The course needs no download: :data:`BUNDLED` lists photos that installed
-packages (scikit-image, matplotlib) already ship, with their licences.
-:func:`download_dataset` fetches the public CycleGAN datasets for learners who
-want them, checking a pinned SHA-256 and every archive member.
+packages (scikit-image, matplotlib) already ship, with their licences; learners
+who want the public CycleGAN datasets fetch them with :mod:`gvr_helpers.downloads`.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import os
-import shutil
-import stat
 import tempfile
-import urllib.error
-import urllib.request
 import warnings
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
-
-from . import config
 
 # Largest image load_image decodes (pixels). Pillow's own bomb limit is ~179 M;
 # a course image never needs more than this. Change it at run time if you must.
@@ -92,6 +83,36 @@ def resize(x: np.ndarray, size) -> np.ndarray:
     channels = [Image.fromarray(np.ascontiguousarray(x[..., c], dtype=np.float32))
                 .resize((w, h), Image.Resampling.BILINEAR) for c in range(x.shape[-1])]
     return np.clip(np.stack([np.asarray(c) for c in channels], axis=-1), 0.0, 1.0)
+
+
+def bilinear(grid, rows, cols, wrap_rows: bool = False, wrap_cols: bool = False) -> np.ndarray:
+    """``grid[rows, cols]`` at real-valued coordinates, interpolated bilinearly: the one sampler of
+    the world's maps (a torus: both axes wrap), of panoramas (longitude wraps) and of cube faces.
+
+    An axis that wraps reads modulo its size; one that does not is clamped to its last cell
+    (a coordinate past it extrapolates from the last two rows or columns).
+    """
+    grid = np.asarray(grid)
+    n, m = grid.shape[:2]
+
+    def corners(v, size, wraps):
+        low = np.floor(v)
+        if wraps:
+            i0 = low.astype(np.intp) % size
+            return i0, (i0 + 1) % size, v - low
+        i0 = np.clip(low.astype(np.intp), 0, size - 2)
+        return i0, i0 + 1, v - i0
+
+    r0, r1, fy = corners(rows, n, wrap_rows)
+    c0, c1, fx = corners(cols, m, wrap_cols)
+    if grid.ndim == 3:
+        fx, fy = fx[..., None], fy[..., None]
+    # Gathers from the flattened grid (np.take) are the same values as grid[r, c], read faster.
+    flat = grid.reshape(n * m, *grid.shape[2:])
+    r0, r1 = r0 * m, r1 * m
+    top = np.take(flat, r0 + c0, axis=0) * (1 - fx) + np.take(flat, r0 + c1, axis=0) * fx
+    bottom = np.take(flat, r1 + c0, axis=0) * (1 - fx) + np.take(flat, r1 + c1, axis=0) * fx
+    return top * (1 - fy) + bottom * fy
 
 
 # ------------------------------------------------------------------ files
@@ -355,21 +376,6 @@ def bundled_faces() -> np.ndarray:
     return np.repeat(faces[..., None], 3, axis=-1)
 
 
-def elevation_model(name: str = "jacksboro") -> np.ndarray:
-    """A real terrain height map from matplotlib's sample data, metres as float32 (H×W).
-
-    ``jacksboro`` (USGS, public domain) or ``topobathy`` (land and sea floor).
-    """
-    import matplotlib.cbook
-
-    files = {"jacksboro": ("jacksboro_fault_dem.npz", "elevation"), "topobathy": ("topobathy.npz", "topo")}
-    if name not in files:
-        raise ValueError(f"unknown elevation model {name!r}; choose one of {sorted(files)}")
-    filename, key = files[name]
-    with np.load(matplotlib.cbook.get_sample_data(filename, asfileobj=False), allow_pickle=False) as z:
-        return z[key].astype(np.float32)
-
-
 # ------------------------------------------------------------------ train/test regions
 def split_regions(image, test_fraction: float = 0.25):
     """Cut an image into a training part (top rows) and a test part (bottom rows) that share no pixel."""
@@ -405,221 +411,3 @@ def held_out_tiles(source, crop: int, test_fraction: float = 0.25, size=None) ->
     if not len(out):
         raise ValueError(f"no test crop of {crop}×{crop} fits; use smaller crops or a larger test_fraction")
     return out
-
-
-def training_dataset(source, crop: int = 64, batch_size: int = 16, *, test_fraction: float = 0.25,
-                     size=None, seed: int = 0, flip: bool = True, align: int = 1, shuffle: int = 64,
-                     repeat: bool = True, cache: bool = True):
-    """An endless tf.data stream of random crops from the training regions, batched.
-
-    ``source`` is a folder or a sequence of images. Only the top
-    ``1 - test_fraction`` of each image is used (see :func:`split_regions`), so
-    no training crop overlaps :func:`held_out_tiles`. Crops are ``crop``×``crop`` at
-    offsets that are multiples of ``align`` (keep styles with a pixel grid
-    aligned), flipped left-right at random, shuffled, batched (last partial
-    batch dropped), cached after decoding and prefetched. Deterministic for a
-    given ``seed``. Pass ``steps_per_epoch`` to ``fit`` since it repeats
-    (``repeat=False`` gives one crop per image, then stops).
-    """
-    import tensorflow as tf
-
-    if not isinstance(crop, (int, np.integer)) or crop < 1 or batch_size < 1 or align < 1:
-        raise ValueError(f"crop, batch_size and align must be positive integers, got {crop}, {batch_size}, {align}")
-    regions = [split_regions(x, test_fraction)[0] for x in _as_image_list(source, size)]
-    for i, r in enumerate(regions):
-        if r.shape[0] < crop or r.shape[1] < crop:
-            raise ValueError(f"image {i}: its training region {r.shape[:2]} is smaller than the crop {crop}")
-    # Images of different sizes: one ragged tensor of pixels plus each image's shape (no Python
-    # generator, so the pipeline also runs under tf.distribute).
-    pixels = tf.RaggedTensor.from_row_lengths(np.concatenate([r.reshape(-1, 3) for r in regions]),
-                                              [r.shape[0] * r.shape[1] for r in regions])
-    shapes = np.array([r.shape for r in regions], dtype=np.int64)
-    ds = tf.data.Dataset.from_tensor_slices((pixels, shapes)).map(lambda p, shape: tf.reshape(p, shape))
-    if cache:
-        ds = ds.cache()
-    if repeat:
-        ds = ds.repeat()
-    ds = tf.data.Dataset.zip(ds, tf.data.Dataset.counter())
-
-    def random_crop(image, index):
-        key = tf.stack([tf.constant(seed, tf.int64), index])
-        shape = tf.shape(image, out_type=tf.int64)
-        span = tf.stack([(shape[0] - crop) // align + 1, (shape[1] - crop) // align + 1])
-        u = tf.random.stateless_uniform([3], seed=key, dtype=tf.float32)
-        top = tf.cast(tf.cast(span[0], tf.float32) * u[0], tf.int64) * align
-        left = tf.cast(tf.cast(span[1], tf.float32) * u[1], tf.int64) * align
-        out = image[top:top + crop, left:left + crop]
-        if flip:
-            out = tf.cond(u[2] < 0.5, lambda: out[:, ::-1], lambda: out)
-        return tf.ensure_shape(out, (crop, crop, 3))
-
-    ds = ds.map(random_crop, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    if shuffle:
-        ds = ds.shuffle(shuffle, seed=seed)
-    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
-
-
-def unpaired_dataset(domain_a, domain_b, crop: int = 64, batch_size: int = 16, **options):
-    """Batches ``(a, b)`` of random crops drawn independently from two image sets (never pairs)."""
-    import tensorflow as tf
-
-    seed = options.pop("seed", 0)
-    a = training_dataset(domain_a, crop, batch_size, seed=seed, **options)
-    b = training_dataset(domain_b, crop, batch_size, seed=seed + 1, **options)
-    return tf.data.Dataset.zip(a, b)
-
-
-# ------------------------------------------------------------------ optional download
-class DownloadError(RuntimeError):
-    """A dataset could not be downloaded or verified; the message says what to do."""
-
-
-class ArchiveError(ValueError):
-    """A zip archive holds a member that is unsafe to extract."""
-
-
-@dataclass(frozen=True)
-class RemoteDataset:
-    url: str
-    sha256: str
-    size: int  # bytes
-
-
-_CYCLEGAN = "https://efrosgans.eecs.berkeley.edu/cyclegan/datasets/"
-# Pinned from TensorFlow Datasets' checksums for the CycleGAN datasets
-# (tensorflow/datasets: tensorflow_datasets/url_checksums/cycle_gan.txt).
-# The files moved from people.eecs.berkeley.edu/~taesung_park/CycleGAN/datasets/ to this host.
-_PINS = {
-    "apple2orange": (78456409, "845a191e9af8926408ea597001cd03a452e3300a1f44a79fe329b3d59f6e3eb8"),
-    "cezanne2photo": (279885071, "3a6c10ca21f9485862f1cbd707744b9dc258954a04631271d23a3605eeb63cff"),
-    "facades": (35135868, "9a31ebf3a31b9b5cd195dd5bf62e9308e00cb94604d1019e3889ac84248695c0"),
-    "horse2zebra": (116867962, "a74d9d392eecca9966b51287a76ca126af473d9de4f3e8fc0e9cda08fa1730a1"),
-    "monet2photo": (305231073, "88f91b00fc228f97c9411fbf1880ec1d119c98f1722e4cfcfaa2fb35fac05b04"),
-    "summer2winter_yosemite": (132640856, "167fe1726807a9d22bd106b4a6c0bd7953b688af924ac1bf967439c4961e49f9"),
-    "ukiyoe2photo": (292946532, "02a2a2fb5ecf425ca1bf86aca7304377da64a2a1d3b86df54eb65e4068bf3b08"),
-    "vangogh2photo": (306590349, "362c3473e70be0944bda08d49d660eafdc2854df55d697835b8186d1d79caaff"),
-}
-DATASETS: dict[str, RemoteDataset] = {
-    name: RemoteDataset(f"{_CYCLEGAN}{name}.zip", sha, size) for name, (size, sha) in _PINS.items()
-}
-MAX_MEMBERS = 20_000
-MAX_MEMBER_BYTES = 50_000_000
-MAX_TOTAL_BYTES = 2_000_000_000
-OFFLINE_HINT = ("The course does not need it: every notebook runs on the bundled photos "
-                "(data.BUNDLED) and the procedural worlds (gvr_helpers.world).")
-
-
-def sha256_file(path) -> str:
-    """Hex SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _fetch(url: str, part: Path, expected_size: int, timeout: float) -> None:
-    """Download ``url`` into ``part``, resuming from its current length with an HTTP Range request."""
-    have = part.stat().st_size if part.exists() else 0
-    if have > expected_size:
-        part.unlink()
-        have = 0
-    if have == expected_size:
-        return
-    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        mode = "ab" if have and response.status == 206 else "wb"
-        if mode == "wb":
-            have = 0
-        with open(part, mode) as out:
-            while block := response.read(1 << 16):
-                out.write(block)
-                have += len(block)
-    if have != expected_size:
-        raise DownloadError(f"download of {url} stopped at {have:,} of {expected_size:,} bytes; "
-                            f"run download_dataset again to resume where it stopped")
-
-
-def _member_problem(info: zipfile.ZipInfo) -> str | None:
-    name = info.filename
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
-        return "is an absolute path"
-    if ".." in parts:
-        return "climbs out of the folder with '..'"
-    if stat.S_ISLNK(info.external_attr >> 16):
-        return "is a symbolic link"
-    if info.file_size > MAX_MEMBER_BYTES:
-        return f"is {info.file_size:,} bytes, over the limit of {MAX_MEMBER_BYTES:,}"
-    return None
-
-
-def safe_extract(archive: Path, dest: Path) -> Path:
-    """Extract a zip into ``dest`` after checking every member; all or nothing.
-
-    Refuses absolute paths, ``..``, symbolic links, too many members and too
-    many bytes (a zip bomb) with :class:`ArchiveError`.
-    """
-    dest = Path(dest)
-    with zipfile.ZipFile(archive) as z:
-        members = z.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise ArchiveError(f"{archive.name}: {len(members):,} members, over the limit of {MAX_MEMBERS:,}")
-        total = sum(m.file_size for m in members)
-        if total > MAX_TOTAL_BYTES:
-            raise ArchiveError(f"{archive.name}: {total:,} bytes uncompressed, over the limit of {MAX_TOTAL_BYTES:,}")
-        for m in members:
-            problem = _member_problem(m)
-            if problem:
-                raise ArchiveError(f"{archive.name}: member {m.filename!r} {problem}; nothing was extracted")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
-        try:
-            z.extractall(tmp)
-            if dest.exists():
-                shutil.rmtree(dest)
-            os.replace(tmp, dest)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp)
-    return dest
-
-
-def download_dataset(name: str, *, datasets: dict | None = None, cache: Path | None = None,
-                     timeout: float = 30.0) -> Path:
-    """Download and unpack a public CycleGAN dataset into the cache; return its folder.
-
-    Optional: the course runs without it. The zip is fetched into
-    ``<cache>/downloads/<name>.zip.part`` (a stopped download resumes), its
-    SHA-256 checked against the pinned value, and only then extracted safely
-    to ``<cache>/datasets/<name>``. Raises :class:`DownloadError` when offline
-    or when the checksum differs (the bad file is deleted).
-    """
-    table = DATASETS if datasets is None else datasets
-    if name not in table:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {sorted(table)}")
-    info = table[name]
-    root = Path(cache) if cache is not None else config.cache_dir()
-    target = root / "datasets" / name
-    if (target / ".complete").exists():
-        return target
-    downloads = root / "downloads"
-    downloads.mkdir(parents=True, exist_ok=True)
-    part = downloads / f"{name}.zip.part"
-    try:
-        _fetch(info.url, part, info.size, timeout)
-    except urllib.error.HTTPError as exc:
-        raise DownloadError(f"the server refused {info.url}: HTTP {exc.code}. {OFFLINE_HINT}") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DownloadError(f"could not download {info.url} ({reason}); are you offline? "
-                            f"{OFFLINE_HINT} Run it again later to resume.") from None
-    got = sha256_file(part)
-    if got != info.sha256:
-        part.unlink()
-        raise DownloadError(f"{name}: SHA-256 {got} does not match the pinned {info.sha256}; "
-                            f"the file was deleted. {OFFLINE_HINT}")
-    safe_extract(part, target)
-    (target / ".complete").write_text(info.sha256 + "\n")
-    part.unlink()
-    return target

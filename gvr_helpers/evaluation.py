@@ -16,7 +16,8 @@ import keras
 import numpy as np
 
 from .translators import image_batch, translate
-from .unpaired import RESIDUAL_RECIPE, fast_recipe, luma_correlation_anchor
+from .recipes import RESIDUAL_RECIPE, fast_recipe
+from .unpaired import luma_correlation_anchor
 from .unpaired_data import StyleData, crop_stream, style_data
 
 

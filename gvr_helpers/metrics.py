@@ -255,45 +255,6 @@ def temporal_warping_error(frames, sampling_maps) -> float:
     return float(errors / counts)
 
 
-# ------------------------------------------------------------ 04 minimax training: the 8-Gaussian ring
-def ring_centers(n_modes: int = 8, radius: float = 2.0) -> np.ndarray:
-    """The centres of ``n_modes`` Gaussians evenly spaced on a circle (the toy of notebook 04)."""
-    if n_modes < 1 or radius <= 0:
-        raise ValueError(f"need n_modes >= 1 and radius > 0, got {n_modes} and {radius}")
-    angles = 2 * np.pi * np.arange(n_modes) / n_modes
-    return np.stack([radius * np.cos(angles), radius * np.sin(angles)], axis=1)
-
-
-def sample_ring(n: int, n_modes: int = 8, radius: float = 2.0, std: float = 0.05, seed: int = 0) -> np.ndarray:
-    """``n`` points (float32, n×2) from the ring of Gaussians, each mode equally likely."""
-    rng = np.random.default_rng(seed)
-    centers = ring_centers(n_modes, radius)
-    points = centers[rng.integers(0, n_modes, n)] + std * rng.standard_normal((n, 2))
-    return points.astype(np.float32)
-
-
-def mode_coverage(samples, centers, std: float, threshold: float = 3.0, min_fraction: float = 0.01) -> dict:
-    """How well point samples cover Gaussian modes (Srivastava et al., VEEGAN, 2017).
-
-    A sample is *high quality* when it lies within ``threshold`` standard deviations of its
-    nearest centre; a mode is *covered* when at least ``min_fraction`` of all samples are
-    high-quality samples of that mode (2500 samples: 25 of them). Returns ``modes_covered``,
-    ``hq_fraction`` and ``counts`` (high-quality samples per mode).
-    """
-    x = np.asarray(samples, dtype=np.float64)
-    c = np.asarray(centers, dtype=np.float64)
-    if x.ndim != 2 or c.ndim != 2 or x.shape[1] != c.shape[1] or len(x) == 0:
-        raise ValueError(f"samples (n×d) and centers (k×d) must agree, got {x.shape} and {c.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("samples contain NaN or infinite values (did training diverge?)")
-    dist = np.linalg.norm(x[:, None, :] - c[None, :, :], axis=2)
-    nearest = dist.argmin(axis=1)
-    good = dist[np.arange(len(x)), nearest] <= threshold * std
-    counts = np.bincount(nearest[good], minlength=len(c))
-    return {"modes_covered": int(np.sum(counts >= max(1.0, min_fraction * len(x)))),
-            "hq_fraction": float(good.mean()), "counts": counts}
-
-
 # ------------------------------------------------------------ 06 fusion and quality: style distance
 # No pretrained VGG is available offline, so "how much style" is measured with statistics a
 # style changes and that do not depend on where things are: the colour distribution
@@ -418,7 +379,7 @@ def style_distance(images, style_set, **colour_options) -> dict:
     return StyleReference(style_set, **colour_options).distance(images)
 
 
-# ------------------------------------------------------------ 01 minimax math, 04 minimax training (toy GANs)
+# ------------------------------------------------------------ 01 minimax math (a 1-D toy GAN)
 def histogram_density(samples, grid) -> np.ndarray:
     """Density of 1-D ``samples`` at the points of an evenly spaced ``grid`` (a histogram with one
     bin centred on each grid point). With many samples it follows sharp edges a KDE would blur."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import as_image as check_image
+from .data import as_image as check_image, bilinear
 
 # name -> (forward, right, up) unit axes in world coordinates
 FACES = {
@@ -73,18 +73,19 @@ def equirect_directions(h: int, w: int):
 
 
 def sample_equirect(panorama, directions):
-    """Bilinear look-up of a panorama in given directions, wrapping at ±180° longitude."""
+    """Bilinear look-up of a panorama in given directions, wrapping at ±180° longitude.
+
+    Written here rather than taken from py360convert: its public functions (``e2p``, ``e2c`` and
+    ``c2e``, behind :func:`perspective`, :func:`equirect_to_cubemap` and :func:`cubemap_to_equirect`)
+    resample whole images on their own fixed grids, but the overlapped cubemap needs faces widened
+    past the cube's edges and a blend back on the sphere, at arbitrary directions in this module's
+    axis convention; py360convert's samplers for that are internal."""
     pano = np.asarray(panorama, dtype=np.float32)
     h, w = pano.shape[:2]
     lon, lat = direction_to_lonlat(directions)
     x = (lon + np.pi) / (2 * np.pi) * w - 0.5
     y = np.clip((np.pi / 2 - lat) / np.pi * h - 0.5, 0, h - 1)
-    x0, y0 = np.floor(x).astype(int), np.minimum(np.floor(y).astype(int), h - 2)
-    tx, ty = (x - x0)[..., None], (y - y0)[..., None]
-    xa, xb = x0 % w, (x0 + 1) % w
-    top = (1 - tx) * pano[y0, xa] + tx * pano[y0, xb]
-    bottom = (1 - tx) * pano[y0 + 1, xa] + tx * pano[y0 + 1, xb]
-    return ((1 - ty) * top + ty * bottom).astype(np.float32)
+    return bilinear(pano, y, x, wrap_cols=True).astype(np.float32)
 
 
 # ------------------------------------------------------------ head poses and perspective views
@@ -242,19 +243,9 @@ def blend_faces(faces: dict, size: int, pad: int, directions) -> np.ndarray:
             w = (front & (m <= 1 + 1e-9)).astype(np.float64)
         cols = np.clip((a + 1) * size / 2 - 0.5 + pad, 0, size + 2 * pad - 1)
         rows = np.clip((b + 1) * size / 2 - 0.5 + pad, 0, size + 2 * pad - 1)
-        total += w[..., None] * _bilinear(np.asarray(faces[name], np.float32), rows, cols)
+        total += w[..., None] * bilinear(np.asarray(faces[name], np.float32), rows, cols)
         weight += w[..., None]
     return (total / np.maximum(weight, 1e-12)).astype(np.float32)
-
-
-def _bilinear(img, rows, cols):
-    h, w = img.shape[:2]
-    r0 = np.clip(np.floor(rows).astype(int), 0, h - 2)
-    c0 = np.clip(np.floor(cols).astype(int), 0, w - 2)
-    tr, tc = (rows - r0)[..., None], (cols - c0)[..., None]
-    top = (1 - tc) * img[r0, c0] + tc * img[r0, c0 + 1]
-    bottom = (1 - tc) * img[r0 + 1, c0] + tc * img[r0 + 1, c0 + 1]
-    return (1 - tr) * top + tr * bottom
 
 
 def check_face_geometry(size, pad):

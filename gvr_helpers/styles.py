@@ -13,7 +13,7 @@ Every style is
   pixel is, so a convolutional generator can learn it from crops. The one
   exception is ``pixel_art``, whose blocks are aligned to the image origin:
   crop it at offsets that are multiples of its block (``align=4`` in
-  :func:`gvr_helpers.data.training_dataset`).
+  :func:`gvr_helpers.unpaired_data.course_style_data` or :func:`~gvr_helpers.unpaired_data.unpaired_data`).
 
 Also here: :func:`unpaired_split` (domain A, domain B = S(other images), and
 held-out pairs for scoring) and two classic baselines that a GAN should beat,

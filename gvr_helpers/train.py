@@ -1,4 +1,4 @@
-"""Training a GAN with Keras ``fit``: the model, its data stream and callbacks.
+"""Training a GAN with Keras ``fit``: the model and its data stream.
 
 * :class:`GAN` is a ``keras.Model`` whose ``train_step`` plays one round of
   the minimax game (``d_steps`` discriminator updates, then one generator
@@ -7,10 +7,9 @@
   time-scale update rule), D steps per G step and a differentiable
   augmentation applied to everything D sees.
 * :func:`train_gans` (the seed article's name) wraps ``fit``: it streams the
-  data with the noise, adds a progress bar, a loss history, checkpoints that
-  resume from the last finished epoch, and a NaN/Inf guard.
-* The callbacks only assume a model whose ``train_step`` returns a dict of
-  losses, so the unpaired translators of notebook 05 reuse them.
+  data with the noise and adds the callbacks of :mod:`gvr_helpers.callbacks`:
+  a progress bar, a loss history, checkpoints that resume from the last
+  finished epoch, and a NaN/Inf guard.
 
 Noise is part of the input stream, drawn with ``stateless_normal`` from
 ``(seed, global step)``. So a resumed run sees exactly the batches and noise
@@ -20,10 +19,7 @@ global batch: the losses match a single-device run.
 """
 from __future__ import annotations
 
-import json
 import math
-import os
-import warnings
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -32,11 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import losses as losses_mod
-from .data import atomic_write, save_image
-
-
-class TrainingDivergedError(FloatingPointError):
-    """A loss became NaN or infinite; the message says where and which checkpoint is still good."""
+from .callbacks import Checkpoints, LossHistory, NaNGuard, TqdmProgress, TrainingDivergedError
 
 
 # ============================================================ the model
@@ -217,246 +209,6 @@ def make_dataset(data, noise_shape, batch_size: int = 64, d_steps: int = 1, seed
     return tf.data.Dataset.counter(start=int(start_step)).map(batch_at).prefetch(tf.data.AUTOTUNE)
 
 
-# ============================================================ callbacks
-def _finite_floats(logs) -> dict:
-    return {k: float(np.asarray(v)) for k, v in (logs or {}).items() if np.size(v) == 1}
-
-
-class TqdmProgress(keras.callbacks.Callback):
-    """A tqdm progress bar over all steps of the run, showing the latest losses."""
-
-    def __init__(self, every: int = 10, **tqdm_kwargs):
-        super().__init__()
-        self.every = max(1, int(every))
-        self.tqdm_kwargs = tqdm_kwargs
-        self.bar = None
-
-    def on_train_begin(self, logs=None):
-        from tqdm.auto import tqdm
-
-        epochs, steps = self.params.get("epochs"), self.params.get("steps")
-        total = epochs * steps if epochs and steps else None
-        self.bar = tqdm(total=total, unit="step", **self.tqdm_kwargs)
-
-    def on_epoch_begin(self, epoch, logs=None):
-        steps = self.params.get("steps") or 0
-        if self.bar is not None and self.bar.n < epoch * steps:  # a resumed run starts later
-            self.bar.update(epoch * steps - self.bar.n)
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.bar.update(1)
-        if batch % self.every == 0:
-            self.bar.set_postfix({k: f"{v:.3g}" for k, v in _finite_floats(logs).items()}, refresh=False)
-
-    def on_train_end(self, logs=None):
-        if self.bar is not None:
-            self.bar.close()
-
-
-class LossHistory(keras.callbacks.Callback):
-    """Every step's logged losses, per epoch; saved to ``path`` (JSON, atomically) so a resumed
-    run keeps the curves of the epochs it already finished."""
-
-    def __init__(self, path=None):
-        super().__init__()
-        self.path = Path(path) if path else None
-        self.steps: list[dict] = []    # one dict per step: epoch, step and the losses
-        self.epochs: list[dict] = []   # one dict per finished epoch
-        if self.path is not None and self.path.exists():
-            saved = json.loads(self.path.read_text())
-            self.steps, self.epochs = saved["steps"], saved["epochs"]
-        self._epoch = 0
-        self._step_in_epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
-        # Forget anything logged for this epoch or later (an unfinished epoch before a resume).
-        self.steps = [s for s in self.steps if s["epoch"] < epoch]
-        self.epochs = [e for e in self.epochs if e["epoch"] < epoch]
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps.append({"epoch": self._epoch, "batch": int(batch), **_finite_floats(logs)})
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.epochs.append({"epoch": epoch, **_finite_floats(logs)})
-        if self.path is not None:
-            atomic_write(self.path, json.dumps({"steps": self.steps, "epochs": self.epochs}))
-
-    def series(self, key: str, per: str = "epoch") -> np.ndarray:
-        """The values of one logged quantity, per epoch (epoch means) or per step (running means)."""
-        rows = self.epochs if per == "epoch" else self.steps
-        return np.array([r[key] for r in rows if key in r], dtype=float)
-
-    def plot(self, keys=("d_loss", "g_loss"), name="04_loss_history", title=None):
-        from . import plotting
-
-        return plotting.loss_history(self, keys=keys, name=name, title=title)
-
-
-class Snapshots(keras.callbacks.Callback):
-    """Calls ``render(model)`` every ``every`` epochs and keeps what it returns (images, points...)
-    in ``self.frames`` as ``(epoch, array)``; with ``directory``, image batches are also written
-    as PNG tiles, atomically."""
-
-    def __init__(self, render: Callable, every: int = 1, directory=None, prefix: str = "snapshot"):
-        super().__init__()
-        if not callable(render):
-            raise ValueError("render must be a function model -> array")
-        self.render, self.every, self.prefix = render, max(1, int(every)), prefix
-        self.directory = Path(directory) if directory else None
-        self.frames: list[tuple[int, np.ndarray]] = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every:
-            return
-        frame = np.asarray(keras.ops.convert_to_numpy(self.render(self.model)))
-        self.frames.append((epoch + 1, frame))
-        if self.directory is not None and frame.ndim == 4 and frame.shape[-1] in (1, 3):
-            self._write_png(frame, self.directory / f"{self.prefix}_{epoch + 1:04d}.png")
-
-    @staticmethod
-    def _write_png(images, path):
-        n = len(images)
-        cols = int(math.ceil(math.sqrt(n)))
-        rows = int(math.ceil(n / cols))
-        h, w, c = images.shape[1:]
-        tile = np.ones((rows * h, cols * w, c), np.float32)
-        for i, img in enumerate(images):
-            tile[(i // cols) * h:(i // cols + 1) * h, (i % cols) * w:(i % cols + 1) * w] = img
-        save_image(np.clip(tile[..., 0] if c == 1 else tile, 0, 1), path)
-
-
-def _all_finite(model) -> bool:
-    return all(np.all(np.isfinite(keras.ops.convert_to_numpy(v))) for v in model.weights)
-
-
-def save_atomic(model: keras.Model, path) -> Path:
-    """``model.save(path)`` through a temporary ``.keras`` file and a rename, so ``path`` is either the
-    old file or the complete new one. If the save fails, the temporary file is removed and the error
-    names ``path``."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")  # Keras insists on the .keras suffix
-    try:
-        model.save(tmp)
-        os.replace(tmp, path)
-    except Exception as error:
-        raise OSError(f"could not save {path}: {type(error).__name__}: {error}") from error
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-class Checkpoints(keras.callbacks.Callback):
-    """Saves the model *and its optimizers' state* at the end of every ``every``-th epoch, and
-    restores the latest one so a stopped run resumes from its last finished epoch.
-
-    Why ``tf.train.Checkpoint`` rather than a ``.keras`` file: resuming needs the optimizers'
-    moments and step counters as well as the weights (a ``.keras`` file of a model with two
-    optimizers does not hold them), and a checkpoint holds only tensors, no code, so loading one
-    cannot run anything. A save survives being killed at any moment: ``tf.train.CheckpointManager``
-    writes the data and index files first and only then commits them, by replacing its small
-    ``checkpoint`` state file atomically (temporary file + rename). A kill before the commit leaves
-    the previous checkpoint in charge (tests/test_kill_resume.py kills a run in
-    :meth:`on_files_written`); :meth:`restore` falls back to an older checkpoint if the latest one
-    cannot be read. A save is skipped when a weight or a logged loss is not finite, so the last
-    checkpoint is always a good one. ``export`` optionally also writes ``<name>.keras`` files
-    (atomically, :func:`save_atomic`) of sub-models, e.g. the generator, for
-    ``keras.saving.load_model(safe_mode=True)``.
-
-    Any model works: its ``optimizer``, ``g_optimizer`` and ``d_optimizer`` attributes are saved, plus
-    the attributes a model lists in ``checkpoint_extras`` (e.g. a translator's extra optimizers).
-    """
-
-    def __init__(self, directory, every: int = 1, max_to_keep: int = 2, export: Iterable[str] = ()):
-        super().__init__()
-        self.directory = Path(directory)
-        self.every, self.max_to_keep, self.export = max(1, int(every)), int(max_to_keep), tuple(export)
-        self._manager = None
-        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="finished_epochs")
-
-    def _checkpoint(self, model):
-        parts = {"model": model, "finished_epochs": self.epoch}
-        for attr in ("optimizer", "g_optimizer", "d_optimizer") + tuple(getattr(model, "checkpoint_extras", ())):
-            obj = getattr(model, attr, None)
-            if obj is not None:
-                parts[attr] = obj
-        return tf.train.Checkpoint(**parts)
-
-    def manager(self, model=None):
-        if self._manager is None:
-            model = model or self.model
-            self._manager = tf.train.CheckpointManager(self._checkpoint(model), str(self.directory),
-                                                       max_to_keep=self.max_to_keep)
-        return self._manager
-
-    def restore(self, model) -> int:
-        """Load the latest readable checkpoint into ``model``; return its number of finished epochs
-        (0 if there is none). An unreadable one (truncated, deleted, corrupt) is skipped with a warning
-        naming it; if none can be read, ``RuntimeError`` says why rather than silently starting over."""
-        manager = self.manager(model)
-        failures = []
-        for path in reversed(manager.checkpoints):  # newest first, only committed checkpoints
-            try:
-                manager.checkpoint.restore(path).assert_existing_objects_matched()
-            except Exception as error:  # TF raises OpError, IndexError (truncated data), AssertionError...
-                failures.append(f"{path} ({type(error).__name__}: {(str(error).splitlines() or [''])[0]})")
-                continue
-            if failures:
-                warnings.warn(f"could not read checkpoint {'; '.join(failures)}; resuming from {path} instead",
-                              stacklevel=2)
-            return int(self.epoch.numpy())
-        if failures:
-            raise RuntimeError(f"no checkpoint in {self.directory} can be read ({'; '.join(failures)}); "
-                               "delete the directory to start afresh")
-        return 0
-
-    @property
-    def latest(self):
-        return tf.train.latest_checkpoint(str(self.directory))
-
-    def on_files_written(self, save_path: str) -> None:
-        """Called by TensorFlow once a checkpoint's files are on disk and before it is committed: the
-        moment a kill must not matter. A hook for tests; does nothing here."""
-
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every:
-            return
-        logged = _finite_floats(logs)
-        if not all(math.isfinite(v) for v in logged.values()) or not _all_finite(self.model):
-            return  # keep the last good checkpoint
-        self.epoch.assign(epoch + 1)
-        # The manager runs our callback first, then commits (rewrites its state file).
-        options = tf.train.CheckpointOptions(experimental_write_callbacks=[self.on_files_written])
-        self.manager().save(checkpoint_number=epoch + 1, options=options)
-        for attr in self.export:
-            save_atomic(getattr(self.model, attr), self.directory / f"{attr}.keras")
-
-
-class NaNGuard(keras.callbacks.Callback):
-    """Stops training at the first NaN/Inf loss with a message that says which loss, when, and
-    which checkpoint is the last good one (like ``keras.callbacks.TerminateOnNaN``, but it explains)."""
-
-    def __init__(self, checkpoints: Checkpoints | None = None):
-        super().__init__()
-        self.checkpoints = checkpoints
-        self._epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        bad = {k: v for k, v in _finite_floats(logs).items() if not math.isfinite(v)}
-        if not bad:
-            return
-        self.model.stop_training = True
-        where = f"epoch {self._epoch + 1}, step {batch + 1}"
-        good = self.checkpoints.latest if self.checkpoints is not None else None
-        keep = (f"The last good checkpoint is kept: {good}." if good else "No checkpoint was saved before it.")
-        raise TrainingDivergedError(
-            f"training diverged at {where}: {', '.join(f'{k}={v}' for k, v in bad.items())}. {keep} "
-            "Try a lower learning rate, an R1 penalty or a bounded loss (hinge, least squares).")
-
-
 # ============================================================ the seed's entry point
 def build_gan(generator: keras.Model, discriminator: keras.Model, **options) -> GAN:
     """The trainable GAN: :class:`GAN` ``(generator, discriminator)``, ready for ``compile`` and ``fit``."""
@@ -469,11 +221,12 @@ build_gans = build_gan  # the seed article's name
 def train_gans(gans: keras.Model, data, epochs: int, batch_size: int = 64, steps_per_epoch: int | None = None,
                checkpoint_dir=None, callbacks: Iterable[keras.callbacks.Callback] = (), progress: bool = True,
                seed: int = 0, export: Iterable[str] = ()) -> LossHistory:
-    """Train a compiled :class:`GAN` for ``epochs`` epochs with ``fit``; return its :class:`LossHistory`.
+    """Train a compiled :class:`GAN` for ``epochs`` epochs with ``fit``; return its
+    :class:`~gvr_helpers.callbacks.LossHistory`.
 
     With ``checkpoint_dir``, a run that was stopped restarts from its last finished epoch (the
-    checkpoint, the loss history and the data/noise stream all continue where they were), and a
-    NaN/Inf loss stops training with :class:`TrainingDivergedError` after restoring the last good
+    checkpoint, the loss history and the data/noise stream all continue where they were), and a NaN/Inf
+    loss stops training with :class:`~gvr_helpers.callbacks.TrainingDivergedError` after restoring the last good
     checkpoint into ``gans``.
     """
     if not hasattr(gans, "d_steps"):
@@ -499,80 +252,3 @@ def train_gans(gans: keras.Model, data, epochs: int, batch_size: int = 64, steps
             ckpt.restore(gans)
         raise
     return history
-
-
-# ============================================================ the 8-Gaussian ring of notebook 04
-RING = {"n_modes": 8, "radius": 2.0, "std": 0.05}
-
-# Each variant is a set of options for train_ring; they share seeds, steps and models.
-# "overpowering D" = the discriminator learns 5x faster and takes 3 steps per generator step.
-STRONG_D = {"d_learning_rate": 1e-3, "d_steps": 3}
-RING_VARIANTS = {
-    "saturating (minimax)": {"loss": "minimax"},
-    "saturating, overpowering D": {"loss": "minimax", **STRONG_D},
-    "non-saturating, overpowering D": {"loss": "nonsaturating", **STRONG_D},
-    "least squares, overpowering D": {"loss": "least_squares", **STRONG_D},
-    "hinge, overpowering D": {"loss": "hinge", **STRONG_D},
-    "non-saturating + R1, overpowering D": {"loss": "nonsaturating", "r1_weight": 1.0, **STRONG_D},
-    "non-saturating + instance noise, overpowering D": {"loss": "nonsaturating", "instance_noise": 0.1, **STRONG_D},
-    "non-saturating + spectral norm, overpowering D": {"loss": "nonsaturating", "spectral_norm": True, **STRONG_D},
-    "recommended: non-saturating + R1, TTUR": {"loss": "nonsaturating", "r1_weight": 0.1,
-                                              "g_learning_rate": 2e-4, "d_learning_rate": 4e-4},
-}
-RECOMMENDED = "recommended: non-saturating + R1, TTUR"
-
-
-def _spectral_normalized(model: keras.Model) -> keras.Model:
-    """A copy of a Dense-layer model with every Dense layer wrapped in keras' SpectralNormalization."""
-    def clone(layer):
-        fresh = layer.__class__.from_config(layer.get_config())
-        return keras.layers.SpectralNormalization(fresh) if isinstance(layer, keras.layers.Dense) else fresh
-    return keras.models.clone_model(model, clone_function=clone)
-
-
-def train_ring(seed: int = 0, steps: int = 2000, batch_size: int = 256, hidden: int = 128, depth: int = 3,
-               loss: str = "nonsaturating", r1_weight: float = 0.0, g_learning_rate: float = 2e-4,
-               d_learning_rate: float = 2e-4, d_steps: int = 1, instance_noise: float = 0.0,
-               spectral_norm: bool = False, n_eval: int = 2500, callbacks=(), snapshot_every: int = 0) -> dict:
-    """Train one MLP GAN on the 8-Gaussian ring and measure it (modes covered of 8, high-quality
-    fraction, seconds). ``snapshot_every`` > 0 also returns samples every that many steps."""
-    import time
-
-    from . import config, metrics, models
-
-    config.set_seed(seed)
-    data = metrics.sample_ring(20000, RING["n_modes"], RING["radius"], RING["std"], seed=seed)
-    g = models.build_generator("mlp", noise_dim=2, data_dim=2, hidden=hidden, depth=depth)
-    d = models.build_discriminator("mlp", data_dim=2, hidden=hidden, depth=depth)
-    if spectral_norm:
-        d = _spectral_normalized(d)
-    gan = GAN(g, d)
-    gan.compile(loss=loss, r1_weight=r1_weight, g_learning_rate=g_learning_rate, d_learning_rate=d_learning_rate,
-                d_steps=d_steps, augment=jitter(instance_noise) if instance_noise else None)
-    every = snapshot_every if snapshot_every > 0 else steps
-    snaps = Snapshots(lambda m: m.sample(1000, seed=seed + 1), every=1)
-    start = time.perf_counter()
-    history = train_gans(gan, data, epochs=max(1, steps // every), batch_size=batch_size, steps_per_epoch=every,
-                         progress=False, seed=seed, callbacks=[snaps, *callbacks])
-    seconds = time.perf_counter() - start
-    samples = gan.sample(n_eval, seed=seed + 1000)
-    cov = metrics.mode_coverage(samples, metrics.ring_centers(RING["n_modes"], RING["radius"]), RING["std"])
-    return {"modes_covered": cov["modes_covered"], "hq_fraction": cov["hq_fraction"], "seconds": seconds,
-            "samples": samples, "frames": [(e * every, f) for e, f in snaps.frames], "history": history, "gan": gan}
-
-
-def compare_ring_variants(names, seeds=(0, 1, 2), steps: int = 2000, done: dict | None = None) -> dict:
-    """Run each named variant of :data:`RING_VARIANTS` on the same seeds and steps.
-
-    Returns ``{name: {"modes_covered": [...], "hq_fraction": [...], "seconds": [...]}}`` with one
-    value per seed. ``done`` maps ``(name, seed)`` to a finished :func:`train_ring` result to reuse.
-    """
-    unknown = [n for n in names if n not in RING_VARIANTS]
-    if unknown:
-        raise ValueError(f"unknown ring variants {unknown}; choose from: {', '.join(RING_VARIANTS)}")
-    done = done or {}
-    table = {}
-    for name in names:
-        runs = [done.get((name, s)) or train_ring(seed=s, steps=steps, **RING_VARIANTS[name]) for s in seeds]
-        table[name] = {key: [r[key] for r in runs] for key in ("modes_covered", "hq_fraction", "seconds")}
-    return table

@@ -2,7 +2,7 @@
 
 * Generators: :func:`residual_translator` (a small residual G that starts as the identity: the
   previous recipe, the oracle's and the CycleGAN's), :func:`style_translator` (the generic
-  translator of :func:`gvr_helpers.unpaired.style_recipe`, core Keras layers only) and
+  translator of :func:`gvr_helpers.recipes.style_recipe`, core Keras layers only) and
   :func:`ink_over_colours`, the course's print-shaped G: ink drawn on the photo's edges
   (:class:`InkOver`, five trained numbers, a registered Keras layer) over a per-pixel colour map.
 * Applying them: :func:`translate` (batched inference, any size), :func:`ink_layers` (an ink
@@ -294,7 +294,7 @@ def load_translator(name: str, inverse: bool = False) -> keras.Model:
     """A shipped translator by its manifest name (e.g. ``"woodblock_fast"``), loaded in safe mode after
     checking that the file is the one the manifest describes; ``inverse=True``: a CycleGAN's F."""
     from .config import DATA_DIR
-    from .data import sha256_file
+    from .downloads import sha256_file
 
     manifest = shipped_translators()
     if name not in manifest:

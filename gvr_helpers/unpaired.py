@@ -1,25 +1,26 @@
-"""Unpaired image-to-image translation (step 2 of the pipeline): the training recipes that learn on a CPU.
+"""Unpaired image-to-image translation (step 2 of the pipeline): the translators that learn on a CPU,
+their losses and anchors. The settings that build and compile them are :mod:`gvr_helpers.recipes`.
 
 Three translators, each a ``keras.Model`` with a ``train_step``, trained with ``fit``
-and the callbacks of :mod:`gvr_helpers.train` (progress, history, snapshots,
+and the callbacks of :mod:`gvr_helpers.callbacks` (progress, history, snapshots,
 checkpoints/resume, NaN guard):
 
-* :class:`FastTranslator` — the course's recipe (:func:`fast_recipe`). One G shaped like a
+* :class:`FastTranslator` — the course's recipe (:func:`~gvr_helpers.recipes.fast_recipe`). One G shaped like a
   print, :func:`~gvr_helpers.translators.ink_over_colours`: ink drawn on the photo's edges
   (:class:`~gvr_helpers.translators.InkOver`, five trained numbers) over a per-pixel colour map.
   One spectrally normalised PatchGAN D at the style's scale that sees its inputs through instance
   noise. A :func:`colour_map_anchor` ties the colour map's light and dark to the photo's without
   charging the ink, and both learning rates decay to 0, because the game does not settle by
   itself. The previous recipe (a small residual G that starts as the identity,
-  :func:`~gvr_helpers.translators.residual_translator`, :data:`RESIDUAL_RECIPE`) stays for the
+  :func:`~gvr_helpers.translators.residual_translator`, :data:`~gvr_helpers.recipes.RESIDUAL_RECIPE`) stays for the
   ablation. An optional sliced-Wasserstein *colour* loss hands G the style set's palette
-  (exercise 5.2). :func:`style_recipe` is the generic recipe for any style set.
+  (exercise 5.2). :func:`~gvr_helpers.recipes.style_recipe` is the generic recipe for any style set.
 * :class:`CycleGAN` — Zhu et al. (2017) as in the TensorFlow tutorial: two generators,
   two discriminators, cycle and identity losses and an image history buffer. Its
   second generator F gives the inverse transfer F(G(a)) ≈ a.
 * :class:`PairedTranslator` — the *oracle*: a generator trained with L1 on pairs (x, S(x)).
   Unpaired methods cannot know the pairs; the oracle says how much is learnable at all in the
-  same time. :func:`paired_oracle` uses the generic residual G, not the course's print-shaped one:
+  same time. :func:`~gvr_helpers.recipes.paired_oracle` uses the generic residual G, not the course's print-shaped one:
   given pairs it finds the outlines by itself, and it needs no prior about the style.
 
 The generators and :func:`~gvr_helpers.translators.translate` are in :mod:`gvr_helpers.translators`;
@@ -36,8 +37,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import losses as losses_mod
-from .models import build_discriminator, build_generator
-from .translators import colour_map, ink_over_colours, residual_translator, style_translator, translate
+from .translators import colour_map, translate
 
 
 # ============================================================ losses and augmentation
@@ -192,7 +192,7 @@ class FastTranslator(_Translator):
     ``anchor`` (one of :data:`ANCHORS`, or any function (x, y) -> loss to try another), measured in benchmarks/unpaired_probe.py: "absolute"
     (mean |x − G(x)|) pulls with the same force at any change, even at none, and held G exactly at
     the identity against the first recipe's weak D; "squared" does not pull at the identity;
-    "correlation" (:func:`correlation_anchor`, :func:`fast_recipe`'s) leaves each crop's colours free.
+    "correlation" (:func:`correlation_anchor`, :func:`~gvr_helpers.recipes.fast_recipe`'s) leaves each crop's colours free.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, name: str = "fast_translator",
@@ -396,137 +396,3 @@ class CycleGAN(_Translator):
                                                    self.discriminator_a(shown_a, training=True)))
         self._apply(self.d_optimizer, tape, d_loss, d_vars)
         return self._track({"g_loss": g_loss, "d_loss": d_loss, "cycle": cycle, "identity": identity})
-
-
-# ============================================================ recipes
-def fast_recipe(patch: int = 11, generator: str = "ink", filters: int | None = None, depth: int | None = None,
-                adversarial: bool = True, d_filters: int = 32, d_receptive_field: int | None = None,
-                spectral_norm: bool = True, noise: float = 0.05, ink_init: dict | None = None,
-                decay_steps: int | None = 4000, **compile_options) -> FastTranslator:
-    """The course's recipe, compiled. What each choice is for (measured in
-    benchmarks/results/unpaired_probe_findings.md):
-
-    * G: ``"ink"``, :func:`ink_over_colours`: ink drawn on the photo's edges over a per-pixel colour
-      map, its five ink numbers learning 20× faster (``ink_init`` overrides its start). Or
-      ``"residual"``: :func:`residual_translator` (``filters``, default 16, ``depth`` ≥ the style's ``patch``),
-      which starts as the identity; the previous recipe, kept for the ablation. An option of the
-      other generator (``filters``/``depth`` with ``"ink"``, ``ink_init`` with ``"residual"``) is an error.
-    * D: a spectrally normalised PatchGAN of receptive field 16 px (34 for patches above 16), 32
-      filters, learning rate 2e-3, ten times G's 2e-4. It sees flipped/rotated images with
-      Gaussian instance noise σ = ``noise``; LSGAN loss.
-    * Anchor: the content anchor is :func:`colour_map_anchor`, weight 5, no identity anchor. It
-      ties the light and dark of the colour map to the photo's and leaves the ink free. Without it
-      the game recolours whole crops and collapses.
-    * Both learning rates fall along a cosine to 0 at step ``decay_steps`` (None: constant): the
-      game does not settle by itself, so the recipe ends it while G is near its best.
-    * No colour loss by default (``colour_weight``, with ``colour_reference`` = the style set's
-      pixels, turns it on).
-
-    Train on small crops in large batches (16×16 × 32). ``adversarial=False`` gives the no-GAN
-    ablation; any ``compile_options`` override the defaults."""
-    if generator not in ("ink", "residual"):
-        raise ValueError(f"generator must be 'ink' or 'residual', got {generator!r}")
-    other, unused = ("residual", {"filters": filters, "depth": depth}) if generator == "ink" else \
-        ("ink", {"ink_init": ink_init})
-    for label, value in unused.items():
-        if value is not None:
-            raise ValueError(f"{label} is an option of the {other} generator; generator={generator!r} does not use it")
-    if generator == "ink":
-        g = ink_over_colours({"lr_scale": 20.0, **(ink_init or {})})
-        options = dict(anchor="colour_map", identity_weight=0.0)
-    else:
-        g = residual_translator(filters=16 if filters is None else filters,
-                                depth=max(2, math.ceil((patch - 1) / 2)) if depth is None else depth)
-        options = dict(anchor="correlation", identity_weight=5.0)
-    d = build_discriminator("patchgan", filters=d_filters,
-                            receptive_field=(16 if patch <= 16 else 34) if d_receptive_field is None
-                            else d_receptive_field,
-                            norm="none", spectral_norm=spectral_norm)
-    model = FastTranslator(g, d)
-    options.update(augment=colour_preserving_augment(noise), content_weight=5.0, colour_weight=0.0,
-                   g_learning_rate=2e-4, d_learning_rate=2e-3, decay_steps=decay_steps)
-    return _compiled(model, options, compile_options, adversarial)
-
-
-def _compiled(model: FastTranslator, defaults: dict, overrides: dict, adversarial: bool) -> FastTranslator:
-    """Compile a recipe with its defaults, the caller's overrides, and no GAN term if not adversarial."""
-    options = {**defaults, **overrides}
-    if not adversarial:
-        options["adversarial_weight"] = 0.0
-    model.compile(**options)
-    return model
-
-
-def style_recipe(adversarial: bool = True, filters: int = 16, depth: int = 8, low: int = 4,
-                 d_filters: int = 32, d_receptive_field: int = 16, noise: float = 0.05,
-                 **compile_options) -> FastTranslator:
-    """The course's recipe for *any* style set, compiled; nothing in it knows a style.
-
-    * G: :func:`style_translator`, a generic residual translator (full-resolution and
-      pooled-by-4 branches) that starts as the identity.
-    * D: a spectrally normalised PatchGAN (receptive field 16 px, 32 filters), LSGAN loss, seeing
-      flipped/rotated inputs with instance noise σ = ``noise``; learning rate 2e-3, G's 1e-3.
-    * A patch-distribution loss (weight 10): the sliced Wasserstein distance between G(a)'s 5×5
-      patches and the style set's, at full and half resolution. It tells G *what* the style's
-      patches look like from the first step, where a young D tells it little.
-    * A structure anchor (weight 1, :func:`gvr_helpers.losses.structure_anchor`): the content's
-      light and dark layout, pooled by 4, stays where it was; lines, strokes, blocks and colours
-      are the style's to choose.
-
-    ``adversarial=False`` gives the no-GAN ablation (the same losses without D). Settings were
-    chosen on the validation tiles (benchmarks/recipe_search.py); ``compile_options`` override
-    the defaults."""
-    g = style_translator(filters=filters, depth=depth, low=low)
-    d = build_discriminator("patchgan", filters=d_filters, receptive_field=d_receptive_field,
-                            norm="none", spectral_norm=True)
-    model = FastTranslator(g, d, name="style_recipe")
-    options = dict(anchor=losses_mod.structure_anchor, content_weight=1.0, identity_weight=0.0,
-                   colour_weight=0.0, patch_weight=10.0, augment=colour_preserving_augment(noise),
-                   g_learning_rate=1e-3, d_learning_rate=2e-3, decay_steps=None)
-    return _compiled(model, options, compile_options, adversarial)
-
-
-CYCLEGAN_FILTERS = 8   # the width of cyclegan_recipe's generators
-
-
-def cyclegan_recipe(crop: int = 16, generator: keras.Model | None = None, inverse: keras.Model | None = None
-                    ) -> CycleGAN:
-    """The course's CycleGAN, compiled and sized for a CPU and a headset: two 8-channel residual
-    translators (or the given ``generator`` G and ``inverse`` F; about 2.9 k MACs a pixel, so G
-    stylizes a 4096×2048 skybox within the course's 5 s), two spectrally normalised 16-px
-    PatchGANs, LSGAN, λ = 10, G's learning rate 2e-3 and no identity loss: with the tutorial's
-    identity loss (0.5·λ), G and F stayed within 0.01 of the identity for 500+ steps of a
-    3000-step run, leaving nothing to invert; so did both at G learning rate 2e-4."""
-    g = generator if generator is not None else residual_translator(filters=CYCLEGAN_FILTERS, name="G")
-    f = inverse if inverse is not None else residual_translator(filters=CYCLEGAN_FILTERS, name="F")
-    discs = [build_discriminator("patchgan", filters=16, receptive_field=16, norm="none", spectral_norm=True)
-             for _ in range(2)]
-    model = CycleGAN(g, f, discs[0], discs[1], crop=crop)
-    model.compile(loss="least_squares", identity=0.0, g_learning_rate=2e-3)
-    return model
-
-
-def peer_cyclegan(crop: int = 64, filters: int = 32, n_blocks: int = 6) -> CycleGAN:
-    """The TensorFlow tutorial's CycleGAN configuration at the course's image size: instance-norm
-    generators, 70-px PatchGANs, BCE loss, λ = 10, identity 0.5·λ, Adam 2e-4/β₁ 0.5, batch 1.
-    Train it on :func:`gvr_helpers.unpaired_data.drop_flat_crops` pools: instance norm explodes on a
-    single-colour crop."""
-    gens = [build_generator("resnet", filters=filters, n_blocks=n_blocks, n_down=2) for _ in range(2)]
-    discs = [build_discriminator("patchgan", filters=filters, n_layers=3) for _ in range(2)]
-    model = CycleGAN(gens[0], gens[1], discs[0], discs[1], crop=crop)
-    model.compile()
-    return model
-
-
-def paired_oracle(patch: int = 11, filters: int = 16, depth: int | None = None,
-                  learning_rate: float = 1e-3) -> PairedTranslator:
-    """The oracle: the course's generator trained with paired L1."""
-    depth = max(2, math.ceil((patch - 1) / 2)) if depth is None else depth
-    model = PairedTranslator(residual_translator(filters=filters, depth=depth))
-    model.compile(learning_rate=learning_rate)
-    return model
-
-
-# fast_recipe's options for the previous recipe: the residual G (identity at the start), its
-# correlation anchors, no spectral norm, constant learning rates. Notebook 06's warm start studies it.
-RESIDUAL_RECIPE = {"generator": "residual", "spectral_norm": False, "decay_steps": None}

@@ -1,5 +1,5 @@
-"""Procedural landscapes made offline: perspective views, seamless 360° panoramas,
-stereo pairs with exact disparity, and head-rotation sequences.
+"""Procedural landscapes made offline and their seamless 360° panoramas, mono and
+omnidirectional stereo; pinhole camera views of them are in :mod:`gvr_helpers.world_views`.
 
 The world is a fractal heightfield on a torus (made by filtering white noise
 in the Fourier domain, so it is periodic in both directions): rays never run
@@ -32,6 +32,8 @@ from functools import lru_cache
 
 import numpy as np
 from scipy import ndimage
+
+from .data import bilinear
 
 GRID = 512            # terrain cells along each side of the torus
 RELIEF = 90.0         # height of the highest peak above the lowest valley, in cells
@@ -84,22 +86,9 @@ class World:
     terrain: np.ndarray | None = None  # GRID×GRID×4: height and normals side by side (one look-up for both)
 
 
-def _bilinear(grid, x, y):
+def _torus(grid, x, y):
     """Sample ``grid[y, x]`` at real coordinates, wrapping around the torus."""
-    n, m = grid.shape[:2]
-    x0f, y0f = np.floor(x), np.floor(y)
-    fx, fy = x - x0f, y - y0f
-    if grid.ndim == 3:
-        fx, fy = fx[..., None], fy[..., None]
-    x0 = x0f.astype(np.intp) % m
-    y0 = y0f.astype(np.intp) % n
-    x1, y1 = (x0 + 1) % m, (y0 + 1) % n
-    # Gathers from the flattened grid (np.take) are the same values as grid[y, x], read faster.
-    flat = grid.reshape(n * m, *grid.shape[2:])
-    r0, r1 = y0 * m, y1 * m
-    top = np.take(flat, r0 + x0, axis=0) * (1 - fx) + np.take(flat, r0 + x1, axis=0) * fx
-    bottom = np.take(flat, r1 + x0, axis=0) * (1 - fx) + np.take(flat, r1 + x1, axis=0) * fx
-    return top * (1 - fy) + bottom * fy
+    return bilinear(grid, y, x, wrap_rows=True, wrap_cols=True)
 
 
 @lru_cache(maxsize=4)
@@ -143,7 +132,7 @@ def _march(world: World, eye, azimuths):
     t = _distances()
     xs = eye[0] + np.sin(azimuths)[:, None] * t
     ys = eye[1] + np.cos(azimuths)[:, None] * t
-    heights = _bilinear(world.surface, xs, ys)
+    heights = _torus(world.surface, xs, ys)
     return np.arctan2(heights - eye[2], t), t
 
 
@@ -190,7 +179,7 @@ def _sky(world: World, azimuth, elevation, at=None):
     n = world.clouds.shape[0]
     reach = row(n / 3 / np.maximum(np.tan(np.clip(elevation, 0.02, None)), 0.05))
     sin_az, cos_az = col(np.sin(azimuth)), col(np.cos(azimuth))
-    c = _bilinear(world.clouds, sin_az * reach, cos_az * reach)
+    c = _torus(world.clouds, sin_az * reach, cos_az * reach)
     cover = np.clip((c - 0.45) * 3.0, 0, 1) * row(np.clip((elevation - 0.05) * 5, 0, 1))
     colour = colour * (1 - cover[..., None]) + np.array([0.97, 0.97, 0.98]) * cover[..., None]
     cos_el = row(np.cos(elevation))
@@ -201,12 +190,12 @@ def _sky(world: World, azimuth, elevation, at=None):
 
 def _ground(world: World, x, y, distance):
     if world.terrain is not None:  # the same interpolation of each channel, with one set of indices
-        both = _bilinear(world.terrain, x, y)
+        both = _torus(world.terrain, x, y)
         h, normal = both[..., 0], np.ascontiguousarray(both[..., 1:])
     else:
-        h = _bilinear(world.height, x, y)
-        normal = _bilinear(world.normals, x, y)
-    detail = _bilinear(world.detail, x * 2.0, y * 2.0)
+        h = _torus(world.height, x, y)
+        normal = _torus(world.normals, x, y)
+    detail = _torus(world.detail, x * 2.0, y * 2.0)
     steep = 1 - normal[..., 2]
     rel = (h - world.water) / (RELIEF - world.water)
     # terrain type (an index into _PALETTE), then its colour: one gather instead of four RGB selects
@@ -225,9 +214,10 @@ def _ground(world: World, x, y, distance):
     return colour * (1 - fog) + SKY_HORIZON * fog
 
 
-def _render(world: World, eye, azimuth, elevation, centre=None, quantum=None):
+def render_rays(world: World, eye, azimuth, elevation, centre=None, quantum=None):
     """Colour and Euclidean distance of the rays (azimuth, elevation) from ``eye``.
 
+    The general renderer, public because the camera views of :mod:`gvr_helpers.world_views` use it.
     Pixels whose azimuths are equal share one march. ``quantum`` (radians)
     rounds azimuths to a grid first when every pixel has its own (pitched
     views); the hit point is still placed on the pixel's exact ray.
@@ -250,17 +240,11 @@ def _render(world: World, eye, azimuth, elevation, centre=None, quantum=None):
     return np.clip(image, 0, 1).astype(np.float32), euclid
 
 
-def _check_size(name, value, minimum=2):
+def check_size(name, value, minimum=2):
+    """``value`` as an int, or a ValueError naming it; public because the views check their sizes with it."""
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
-
-
-def _hw(size):
-    if isinstance(size, (tuple, list)) and len(size) == 2:
-        return _check_size("height", size[0]), _check_size("width", size[1])
-    s = _check_size("size", size)
-    return s, s
 
 
 def _crossings(horizon, offset, elevations):
@@ -327,15 +311,15 @@ def _shade_panorama(world: World, height: int, width: int, return_depth: bool = 
                     chunk_pixels: int = PANORAMA_CHUNK_PIXELS, threads: int = 1, side: float = 0.0):
     """The body of :func:`panorama`: one march per column, then shading in bands of rows.
 
-    This is :func:`_render` specialised to an equirectangular grid: the same arithmetic on
-    the same numbers, so every pixel is bit-for-bit what ``_render`` gives on the full grid
+    This is :func:`render_rays` specialised to an equirectangular grid: the same arithmetic on
+    the same numbers, so every pixel is bit-for-bit what ``render_rays`` gives on the full grid
     (tests/test_world_speed.py checks it), at a fraction of the time and memory:
 
     * column azimuths are sorted and distinct, so ``np.unique`` (an argsort of all H×W
-      pixels in ``_render``) is the identity: column ``j`` uses march ``j``;
+      pixels in ``render_rays``) is the identity: column ``j`` uses march ``j``;
     * the horizon search is :func:`_crossings` (the same comparisons, counted per column);
     * sky colours are computed for sky pixels only, ground colours for ground pixels only
-      (``_render`` computes both everywhere and keeps one with ``np.where``), and the sky's
+      (``render_rays`` computes both everywhere and keeps one with ``np.where``), and the sky's
       per-row and per-column terms once per row or column (:func:`_sky` with ``at``);
     * bands of ``chunk_pixels`` bound the temporaries whatever the panorama's size, and
       ``threads`` bands are shaded at a time (NumPy releases the GIL in its loops; each
@@ -377,7 +361,7 @@ def _shade_panorama(world: World, height: int, width: int, return_depth: bool = 
         i = idx[hit].astype(np.intp)
         elevation = el[r0 + gr]
         d = _between_crossings(angles, t, gc, i, elevation)
-        # _render, each colour only where it is kept
+        # render_rays, each colour only where it is kept
         band = np.empty(((r1 - r0) * width, 3))
         sky = np.flatnonzero(idx >= k)
         sr, sc = np.divmod(sky, width)
@@ -433,7 +417,7 @@ def panorama(seed: int = 0, height: int = 512, width: int = 1024, *, return_dept
     more (a 4096×2048 file is 100 MB; delete the folder at any time). The depth is
     never cached.
     """
-    height, width = _check_size("height", height), _check_size("width", width)
+    height, width = check_size("height", height), check_size("width", width)
     world = make_world(seed)
     seed = world.seed
     use_cache = (height * width >= CACHE_MIN_PIXELS) if cache is None else bool(cache)
@@ -491,7 +475,7 @@ def stereo_panorama(seed: int = 0, height: int = 512, width: int = 1024,
     for every pixel (0 for the sky). Colour is a function of the hit point, so both eyes see
     the same surface colours.
     """
-    height, width = _check_size("height", height), _check_size("width", width)
+    height, width = check_size("height", height), check_size("width", width)
     if isinstance(baseline, bool) or not isinstance(baseline, (int, float, np.floating)) or not baseline > 0:
         raise ValueError(f"baseline must be a positive number of cells, got {baseline!r}")
     world = make_world(seed)
@@ -499,124 +483,3 @@ def stereo_panorama(seed: int = 0, height: int = 512, width: int = 1024,
                             side=s * float(baseline) / 2) for s in (-1, 1)]
     (left, dl), (right, dr) = eyes
     return StereoPanorama(left, right, dl, dr, float(baseline))
-
-
-def focal_length(width: int, fov: float) -> float:
-    """Pinhole focal length in pixels for a horizontal field of view in degrees."""
-    if not 1.0 <= fov <= 170.0:
-        raise ValueError(f"fov must be between 1 and 170 degrees, got {fov!r}")
-    return (width / 2) / np.tan(np.radians(fov) / 2)
-
-
-def _camera_rays(yaw, pitch, fov, h, w):
-    """Unit ray directions (H×W×3, world east/north/up) and the forward vector of a pinhole camera."""
-    f = focal_length(w, fov)
-    u = np.arange(w) + 0.5 - w / 2
-    v = h / 2 - (np.arange(h) + 0.5)
-    yaw, pitch = np.radians(yaw), np.radians(pitch)
-    forward = np.array([np.sin(yaw) * np.cos(pitch), np.cos(yaw) * np.cos(pitch), np.sin(pitch)])
-    right = np.array([np.cos(yaw), -np.sin(yaw), 0.0])
-    up = np.cross(right, forward)
-    rays = f * forward + u[None, :, None] * right + v[:, None, None] * up
-    return rays / np.linalg.norm(rays, axis=-1, keepdims=True), forward, right
-
-
-def _view(world, eye, yaw, pitch, fov, h, w, centre=None):
-    rays, forward, right = _camera_rays(yaw, pitch, fov, h, w)
-    azimuth = np.arctan2(rays[..., 0], rays[..., 1])
-    elevation = np.arcsin(np.clip(rays[..., 2], -1, 1))
-    if pitch == 0:  # every column is one vertical plane: march each column exactly
-        azimuth = np.broadcast_to(azimuth[h // 2][None, :], (h, w))
-        quantum = None
-    else:
-        quantum = np.radians(fov) / w / 4
-    image, dist = _render(world, eye, azimuth, elevation, centre=centre, quantum=quantum)
-    z = dist * (rays @ forward)  # depth along the optical axis
-    return image, z.astype(np.float32), right
-
-
-def perspective_view(seed: int = 0, yaw: float = 0.0, pitch: float = 0.0, fov: float = 70.0,
-                     size=256, *, return_depth: bool = False):
-    """A pinhole view of the landscape from its default viewpoint.
-
-    ``yaw`` (degrees, positive to the right) and ``pitch`` (positive up) match
-    py360convert's ``e2p(pano, fov, u_deg=yaw, v_deg=pitch)``; ``size`` is an
-    int or (height, width). With ``return_depth`` also returns depth along the
-    optical axis (inf for sky).
-    """
-    h, w = _hw(size)
-    if not -89.0 <= pitch <= 89.0:
-        raise ValueError(f"pitch must be within ±89 degrees, got {pitch!r}")
-    world = make_world(seed)
-    image, depth, _ = _view(world, world.camera, float(yaw), float(pitch), fov, h, w)
-    return (image, depth) if return_depth else image
-
-
-@dataclass(frozen=True)
-class StereoPair:
-    """Two rectified views and their exact geometry (disparity in pixels, depth in cells)."""
-
-    left: np.ndarray
-    right: np.ndarray
-    disparity_left: np.ndarray    # left pixel x sees right pixel x - d (0 for sky)
-    disparity_right: np.ndarray   # right pixel x sees left pixel x + d
-    depth_left: np.ndarray        # along the optical axis; inf for sky
-    depth_right: np.ndarray
-    focal: float                  # pixels
-    baseline: float               # cells
-
-
-def stereo_pair(seed: int = 0, yaw: float = 0.0, size=(192, 256), fov: float = 70.0,
-                baseline: float = 1.0) -> StereoPair:
-    """Render a rectified stereo pair, eyes ``baseline`` apart, looking level at ``yaw``.
-
-    Both eyes render the same world, so disparity = focal × baseline / depth
-    is exact for every pixel (0 for the sky, which is at infinity).
-    """
-    h, w = _hw(size)
-    if not baseline > 0:
-        raise ValueError(f"baseline must be positive, got {baseline!r}")
-    world = make_world(seed)
-    _, _, right_vec = _camera_rays(yaw, 0.0, fov, 1, 2)
-    centre = world.camera
-    eyes = [centre - right_vec * baseline / 2, centre + right_vec * baseline / 2]
-    (left, zl, _), (right, zr, _) = (_view(world, e, float(yaw), 0.0, fov, h, w, centre=centre) for e in eyes)
-    f = focal_length(w, fov)
-    return StereoPair(left, right, (f * baseline / zl).astype(np.float32),
-                      (f * baseline / zr).astype(np.float32), zl, zr, float(f), float(baseline))
-
-
-@dataclass(frozen=True)
-class RotationSequence:
-    """Frames of a head turning in place, with the yaw and pitch (degrees) of each."""
-
-    frames: np.ndarray  # N×H×W×3
-    yaw: np.ndarray
-    pitch: np.ndarray
-    fov: float
-
-
-def head_path(seed: int, n_frames: int, speed: float = 2.0):
-    """A smooth, deterministic head path: yaw drifts at about ``speed`` °/frame, pitch sways."""
-    n_frames = _check_size("n_frames", n_frames, minimum=1)
-    rng = np.random.default_rng(seed)
-    jitter = np.convolve(rng.standard_normal(n_frames + 8), np.ones(9) / 9, mode="valid")[:n_frames]
-    yaw = rng.uniform(-180, 180) + np.cumsum(speed * (1 + 0.5 * jitter)) - speed
-    pitch = 6.0 * np.sin(np.linspace(0, np.pi, n_frames)) * rng.choice([-1, 1]) - 3.0
-    return yaw, pitch
-
-
-def rotation_sequence(seed: int = 0, n_frames: int = 16, size=128, fov: float = 70.0,
-                      speed: float = 2.0) -> RotationSequence:
-    """Frames a VR viewer would show while the head turns (no translation)."""
-    h, w = _hw(size)
-    yaw, pitch = head_path(seed, n_frames, speed)
-    world = make_world(seed)
-    frames = np.stack([_view(world, world.camera, y, p, fov, h, w)[0] for y, p in zip(yaw, pitch)])
-    return RotationSequence(frames, yaw, pitch, float(fov))
-
-
-def landscape_views(seed: int = 0, n: int = 8, size=128, fov: float = 70.0) -> np.ndarray:
-    """``n`` level views at evenly spaced yaws: content images for landscape design (N×H×W×3)."""
-    n = _check_size("n", n, minimum=1)
-    return np.stack([perspective_view(seed, yaw=360.0 * i / n - 180.0, fov=fov, size=size) for i in range(n)])

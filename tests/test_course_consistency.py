@@ -240,17 +240,17 @@ def readme_figures() -> list[str]:
 
 
 def _plotting_defaults() -> dict[str, str]:
-    """``{function: default figure name}`` of gvr_helpers.plotting."""
-    tree = ast.parse((ROOT / "gvr_helpers" / "plotting.py").read_text(encoding="utf-8"))
+    """``{function: default figure name}`` of gvr_helpers.plotting (every module of the sub-package)."""
     out = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef):
-            args = node.args.args + node.args.kwonlyargs
-            defaults = [None] * (len(node.args.args) - len(node.args.defaults)) + node.args.defaults \
-                + node.args.kw_defaults
-            for arg, default in zip(args, defaults):
-                if arg.arg == "name" and isinstance(default, ast.Constant) and isinstance(default.value, str):
-                    out[node.name] = default.value
+    for path in sorted((ROOT / "gvr_helpers" / "plotting").glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef):
+                args = node.args.args + node.args.kwonlyargs
+                defaults = [None] * (len(node.args.args) - len(node.args.defaults)) + node.args.defaults \
+                    + node.args.kw_defaults
+                for arg, default in zip(args, defaults):
+                    if arg.arg == "name" and isinstance(default, ast.Constant) and isinstance(default.value, str):
+                        out[node.name] = default.value
     return out
 
 

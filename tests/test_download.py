@@ -1,4 +1,4 @@
-"""data.download_dataset against a local HTTP server on 127.0.0.1 (never the internet)."""
+"""downloads.download_dataset against a local HTTP server on 127.0.0.1 (never the internet)."""
 import hashlib
 import http.server
 import io
@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from gvr_helpers import data
-from gvr_helpers.data import ArchiveError, DownloadError, RemoteDataset
+from gvr_helpers import downloads
+from gvr_helpers.downloads import ArchiveError, DownloadError, RemoteDataset
 
 
 def _zip(members):
@@ -73,18 +73,18 @@ def server():
 
 def test_good_download_is_verified_and_extracted(server, tmp_path):
     table = server.add("tiny", GOOD)
-    folder = data.download_dataset("tiny", datasets=table, cache=tmp_path)
+    folder = downloads.download_dataset("tiny", datasets=table, cache=tmp_path)
     assert (folder / "tiny" / "trainA" / "a.txt").read_bytes() == b"A" * 3000
     assert not list((tmp_path / "downloads").iterdir())  # the zip is removed once extracted
     n = len(server.requests)
-    assert data.download_dataset("tiny", datasets=table, cache=tmp_path) == folder
+    assert downloads.download_dataset("tiny", datasets=table, cache=tmp_path) == folder
     assert len(server.requests) == n  # already there: no second download
 
 
 def test_bad_checksum_is_refused_and_deleted(server, tmp_path):
     table = server.add("tiny", GOOD, sha="0" * 64)
     with pytest.raises(DownloadError, match="SHA-256 .* does not match the pinned 0000"):
-        data.download_dataset("tiny", datasets=table, cache=tmp_path)
+        downloads.download_dataset("tiny", datasets=table, cache=tmp_path)
     assert not (tmp_path / "datasets" / "tiny").exists()
     assert not list((tmp_path / "downloads").iterdir())
 
@@ -93,7 +93,7 @@ def test_path_traversal_is_refused_before_extracting(server, tmp_path):
     evil = _zip([("tiny/ok.txt", b"fine"), ("../../escape.txt", b"gotcha")])
     table = server.add("evil", evil)
     with pytest.raises(ArchiveError, match=r"'\.\./\.\./escape\.txt' climbs out"):
-        data.download_dataset("evil", datasets=table, cache=tmp_path)
+        downloads.download_dataset("evil", datasets=table, cache=tmp_path)
     assert not (tmp_path / "datasets" / "evil").exists()
     assert not list(tmp_path.rglob("escape.txt")) and not (tmp_path.parent / "escape.txt").exists()
 
@@ -106,28 +106,28 @@ def test_absolute_paths_links_and_bombs_are_refused(tmp_path, monkeypatch):
         "link": ([(link, b"/etc/passwd")], "symbolic link"),
         "big": ([("tiny/big.bin", b"\0" * 5000)], "over the limit"),
     }
-    monkeypatch.setattr(data, "MAX_MEMBER_BYTES", 4000)
+    monkeypatch.setattr(downloads, "MAX_MEMBER_BYTES", 4000)
     for name, (members, message) in cases.items():
         archive = tmp_path / f"{name}.zip"
         archive.write_bytes(_zip(members))
         with pytest.raises(ArchiveError, match=message):
-            data.safe_extract(archive, tmp_path / "out" / name)
+            downloads.safe_extract(archive, tmp_path / "out" / name)
         assert not (tmp_path / "out" / name).exists()
-    monkeypatch.setattr(data, "MAX_MEMBERS", 1)
+    monkeypatch.setattr(downloads, "MAX_MEMBERS", 1)
     (tmp_path / "many.zip").write_bytes(GOOD)
     with pytest.raises(ArchiveError, match="2 members"):
-        data.safe_extract(tmp_path / "many.zip", tmp_path / "out" / "many")
+        downloads.safe_extract(tmp_path / "many.zip", tmp_path / "out" / "many")
 
 
 def test_truncated_download_resumes(server, tmp_path):
     table = server.add("tiny", GOOD)
     server.truncate.add("/tiny.zip")
     with pytest.raises(DownloadError, match="stopped at .* of .* bytes; run download_dataset again to resume"):
-        data.download_dataset("tiny", datasets=table, cache=tmp_path)
+        downloads.download_dataset("tiny", datasets=table, cache=tmp_path)
     part = tmp_path / "downloads" / "tiny.zip.part"
     assert 0 < part.stat().st_size < len(GOOD)
     server.truncate.clear()
-    folder = data.download_dataset("tiny", datasets=table, cache=tmp_path)
+    folder = downloads.download_dataset("tiny", datasets=table, cache=tmp_path)
     assert server.requests[-1][1] == f"bytes={len(GOOD) // 2}-"  # asked only for the rest
     assert (folder / "tiny" / "trainB" / "b.txt").read_bytes() == b"B" * 3000
 
@@ -135,12 +135,12 @@ def test_truncated_download_resumes(server, tmp_path):
 def test_offline_error_says_the_course_works_without_it(tmp_path):
     closed = {"tiny": RemoteDataset("http://127.0.0.1:9/tiny.zip", "0" * 64, 10)}  # port 9: nobody listens
     with pytest.raises(DownloadError, match="offline.*does not need it"):
-        data.download_dataset("tiny", datasets=closed, cache=tmp_path, timeout=2)
+        downloads.download_dataset("tiny", datasets=closed, cache=tmp_path, timeout=2)
 
 
 def test_pinned_table_and_unknown_names():
-    assert {"horse2zebra", "monet2photo", "ukiyoe2photo"} <= set(data.DATASETS)
-    for info in data.DATASETS.values():
+    assert {"horse2zebra", "monet2photo", "ukiyoe2photo"} <= set(downloads.DATASETS)
+    for info in downloads.DATASETS.values():
         assert info.url.startswith("https://") and len(info.sha256) == 64 and info.size > 1_000_000
     with pytest.raises(ValueError, match="unknown dataset 'zebra'"):
-        data.download_dataset("zebra")
+        downloads.download_dataset("zebra")

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from gvr_helpers import evaluation, headset, sphere, transfer, translators, unpaired, unpaired_data
+from gvr_helpers import evaluation, headset, recipes, sphere, transfer, translators, unpaired, unpaired_data
 from gvr_helpers.transfer import ImageError
 
 
@@ -71,7 +71,7 @@ def test_style_transfer_names_a_batch_given_as_the_style_example(g):
 
 # ------------------------------------------------------------ 2. CycleGAN fed crops of another size
 def test_cyclegan_fed_crops_of_another_size_names_its_crop():
-    model = unpaired.cyclegan_recipe(crop=16)
+    model = recipes.cyclegan_recipe(crop=16)
     pool = batch(4, 32)
     expected = ("CycleGAN was built for 16×16 crops (crop=16) but was fed batches of shape (4, 32, 32, 3): "
                 "build it with cyclegan_recipe(crop=32) or crop the images to 16")
@@ -128,11 +128,11 @@ def test_load_skybox_names_what_is_wrong_with_the_manifest(sky, change, message)
 ])
 def test_fast_recipe_rejects_options_its_generator_ignores(options, message):
     with pytest.raises(ValueError, match=re.escape(message)):
-        unpaired.fast_recipe(patch=5, **options)
+        recipes.fast_recipe(patch=5, **options)
 
 
 def test_fast_recipe_defaults_are_unchanged():
-    residual = unpaired.fast_recipe(patch=5, generator="residual").generator
+    residual = recipes.fast_recipe(patch=5, generator="residual").generator
     assert residual.count_params() == translators.residual_translator(filters=16, depth=2).count_params()
     with pytest.raises(ValueError, match=re.escape("depth must be an integer >= 1, got 0")):
-        unpaired.paired_oracle(patch=5, depth=0)
+        recipes.paired_oracle(patch=5, depth=0)

@@ -1,7 +1,7 @@
 """Checks of notebooks 01 and 04: the reference answers pass, typical wrong answers fail with a hint."""
 import numpy as np
 
-from gvr_helpers import exercises, losses, metrics
+from gvr_helpers import exercises, losses, ring
 
 
 def test_optimal_discriminator_and_nonsaturating_checks(capsys):
@@ -14,7 +14,7 @@ def test_optimal_discriminator_and_nonsaturating_checks(capsys):
 
 
 def test_hq_fraction_check_accepts_the_metric_and_explains_mistakes(capsys):
-    assert exercises.check_hq_fraction(lambda x, c, s: metrics.mode_coverage(x, c, s)["hq_fraction"])
+    assert exercises.check_hq_fraction(lambda x, c, s: ring.mode_coverage(x, c, s)["hq_fraction"])
     assert not exercises.check_hq_fraction(lambda x, c, s: 2)
     assert "count" in capsys.readouterr().out
 

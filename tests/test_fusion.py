@@ -1,10 +1,10 @@
-"""Step 4, fusion and strength choice (gvr_helpers.transfer, 06 section) and the style distances
+"""Step 4, fusion and strength choice (gvr_helpers.fusion) and the style distances
 (gvr_helpers.metrics, 06 section): exact properties, monotone curves, clear errors."""
 import numpy as np
 import pytest
 from skimage.color import rgb2lab, rgb2ycbcr
 
-from gvr_helpers import metrics, styles, transfer
+from gvr_helpers import fusion, metrics, styles, transfer
 from gvr_helpers.data import bundled_image
 from gvr_helpers.transfer import ImageError
 
@@ -22,20 +22,20 @@ def style_set():
 
 def test_alpha_endpoints_and_middle(pair):
     s, o = pair
-    np.testing.assert_array_equal(transfer.fuse_alpha(s, o, 0.0), o)
-    np.testing.assert_allclose(transfer.fuse_alpha(s, o, 1.0), s, atol=1e-7)
-    np.testing.assert_allclose(transfer.fuse_alpha(s, o, 0.25), 0.75 * o + 0.25 * s, atol=1e-6)
+    np.testing.assert_array_equal(fusion.fuse_alpha(s, o, 0.0), o)
+    np.testing.assert_allclose(fusion.fuse_alpha(s, o, 1.0), s, atol=1e-7)
+    np.testing.assert_allclose(fusion.fuse_alpha(s, o, 0.25), 0.75 * o + 0.25 * s, atol=1e-6)
 
 
 @pytest.mark.parametrize("alpha", [-0.1, 1.5, float("nan"), "half", [0.5]])
 def test_alpha_rejects_bad_strength(pair, alpha):
     with pytest.raises(ValueError, match="alpha"):
-        transfer.fuse_alpha(*pair, alpha)
+        fusion.fuse_alpha(*pair, alpha)
 
 
 def test_luminance_only_keeps_original_chroma_exactly_in_ycbcr(pair):
     s, o = pair
-    out = transfer.fuse_luminance(s, o, space="ycbcr")
+    out = fusion.fuse_luminance(s, o, space="ycbcr")
     assert out.dtype == np.float32 and out.shape == o.shape and out.min() >= 0 and out.max() <= 1
     np.testing.assert_allclose(rgb2ycbcr(out)[..., 1:], rgb2ycbcr(o)[..., 1:], atol=1e-4)
     # and the luminance is the stylized one wherever the gamut allows (most pixels)
@@ -46,16 +46,16 @@ def test_luminance_only_keeps_original_chroma_exactly_in_ycbcr(pair):
 
 def test_luminance_only_keeps_original_chroma_in_lab(pair):
     s, o = pair
-    out = transfer.fuse_luminance(s, o, space="lab")
+    out = fusion.fuse_luminance(s, o, space="lab")
     np.testing.assert_allclose(rgb2lab(out)[..., 1:], rgb2lab(o)[..., 1:], atol=2e-3)
     lum_gap = np.abs(rgb2lab(out)[..., 0] - rgb2lab(s)[..., 0])
     assert np.median(lum_gap) < 0.01 and lum_gap.mean() < 0.25 * np.abs(rgb2lab(o)[..., 0] - rgb2lab(s)[..., 0]).mean()
 
 
-@pytest.mark.parametrize("space", transfer.COLOUR_SPACES)
+@pytest.mark.parametrize("space", fusion.COLOUR_SPACES)
 def test_colour_only_keeps_stylized_chroma_and_original_luminance(pair, space):
     s, o = pair
-    out = transfer.fuse_colour(s, o, space=space)
+    out = fusion.fuse_colour(s, o, space=space)
     to = rgb2ycbcr if space == "ycbcr" else rgb2lab
     np.testing.assert_allclose(to(out)[..., 1:], to(s)[..., 1:], atol=2e-3)
     assert np.abs(to(out)[..., 0] - to(o)[..., 0]).mean() < 0.25 * np.abs(to(s)[..., 0] - to(o)[..., 0]).mean()
@@ -65,36 +65,36 @@ def test_luminance_clamp_never_leaves_gamut():
     black, white = np.zeros((4, 4, 3), np.float32), np.ones((4, 4, 3), np.float32)
     red = np.zeros((4, 4, 3), np.float32)
     red[..., 0] = 1.0
-    for space in transfer.COLOUR_SPACES:
-        out = transfer.fuse_luminance(white, red, space=space)  # pure red cannot get brighter
+    for space in fusion.COLOUR_SPACES:
+        out = fusion.fuse_luminance(white, red, space=space)  # pure red cannot get brighter
         assert 0 <= out.min() and out.max() <= 1
-        np.testing.assert_allclose(transfer.fuse_luminance(black, black, space=space), black, atol=1e-6)
+        np.testing.assert_allclose(fusion.fuse_luminance(black, black, space=space), black, atol=1e-6)
 
 
 def test_laplacian_pyramid_reconstructs_exactly(pair):
     s, o = pair
-    bands = transfer.laplacian_pyramid(o)
+    bands = fusion.laplacian_pyramid(o)
     assert [b.shape[0] for b in bands] == [64, 32, 16, 8]
-    assert np.max(np.abs(transfer.reconstruct_laplacian(bands) - o)) < 1e-6
+    assert np.max(np.abs(fusion.reconstruct_laplacian(bands) - o)) < 1e-6
     odd = o[:45, :61]
-    assert np.max(np.abs(transfer.reconstruct_laplacian(transfer.laplacian_pyramid(odd, 3)) - odd)) < 1e-6
+    assert np.max(np.abs(fusion.reconstruct_laplacian(fusion.laplacian_pyramid(odd, 3)) - odd)) < 1e-6
 
 
 def test_laplacian_fusion_with_all_bands_from_one_image(pair):
     s, o = pair
-    n = len(transfer.laplacian_pyramid(o))
-    assert np.max(np.abs(transfer.fuse_laplacian(s, o, style_bands=[]) - o)) < 1e-6
-    assert np.max(np.abs(transfer.fuse_laplacian(s, o, style_bands=range(n)) - s)) < 1e-6
+    n = len(fusion.laplacian_pyramid(o))
+    assert np.max(np.abs(fusion.fuse_laplacian(s, o, style_bands=[]) - o)) < 1e-6
+    assert np.max(np.abs(fusion.fuse_laplacian(s, o, style_bands=range(n)) - s)) < 1e-6
     # the two complementary choices add up to s + o (before clipping), band by band
-    coarse = transfer.fuse_laplacian(s, o, style_bands=[-1])
-    fine = transfer.fuse_laplacian(s, o, style_bands=range(n - 1))
+    coarse = fusion.fuse_laplacian(s, o, style_bands=[-1])
+    fine = fusion.fuse_laplacian(s, o, style_bands=range(n - 1))
     inside = (coarse > 0.01) & (coarse < 0.99) & (fine > 0.01) & (fine < 0.99)
     assert np.max(np.abs((coarse + fine) - (s + o))[inside]) < 1e-5
 
 
 def test_laplacian_coarse_band_carries_the_colours(pair):
     s, o = pair
-    out = transfer.fuse_laplacian(s, o, style_bands=[-1])
+    out = fusion.fuse_laplacian(s, o, style_bands=[-1])
     assert np.abs(out.mean((0, 1)) - s.mean((0, 1))).max() < 0.02  # the style's average colour
     assert metrics.ssim(out, o) > metrics.ssim(s, o) + 0.1           # the original's detail
 
@@ -106,19 +106,19 @@ def test_laplacian_coarse_band_carries_the_colours(pair):
                                            ({"levels": -1}, "levels must be")])
 def test_laplacian_bad_arguments(pair, kwargs, match):
     with pytest.raises(ValueError, match=match):
-        transfer.fuse_laplacian(*pair, **kwargs)
+        fusion.fuse_laplacian(*pair, **kwargs)
 
 
 def test_fusion_input_errors(pair):
     s, o = pair
     with pytest.raises(ImageError, match="same shape"):
-        transfer.fuse_luminance(s[:32], o)
+        fusion.fuse_luminance(s[:32], o)
     with pytest.raises(ImageError, match=r"\[0, 1\]"):
-        transfer.fuse_laplacian(s * 255, o)
+        fusion.fuse_laplacian(s * 255, o)
     with pytest.raises(ImageError, match="NaN"):
-        transfer.fuse_colour(np.full_like(s, np.nan), o)
+        fusion.fuse_colour(np.full_like(s, np.nan), o)
     with pytest.raises(ValueError, match="space must be one of"):
-        transfer.fuse_luminance(s, o, space="hsv")
+        fusion.fuse_luminance(s, o, space="hsv")
 
 
 def test_style_distances(pair, style_set):
@@ -142,7 +142,7 @@ def test_style_distances(pair, style_set):
 
 def test_strength_curve_is_monotone_where_it_must_be(pair, style_set):
     s, o = pair
-    curve = transfer.strength_curve(s, o, style_set, strengths=np.linspace(0, 1, 6), reference=s)
+    curve = fusion.strength_curve(s, o, style_set, strengths=np.linspace(0, 1, 6), reference=s)
     assert curve["content_psnr"][0] == np.inf and np.all(np.diff(curve["content_psnr"]) < 0)  # ‖t(s-o)‖² grows
     assert np.all(np.diff(curve["content_ssim"]) < 0) and curve["content_ssim"][0] == pytest.approx(1.0)
     assert np.all(np.diff(curve["reference_psnr"]) > 0) and curve["reference_psnr"][-1] == np.inf
@@ -154,59 +154,59 @@ def test_strength_curve_is_monotone_where_it_must_be(pair, style_set):
                                              ("laplacian", {"style_bands": [-1]})])
 def test_strength_curve_other_methods(pair, style_set, method, options):
     s, o = pair
-    curve = transfer.strength_curve(s, o, style_set, strengths=[0.0, 0.5, 1.0], method=method, **options)
-    full = transfer.FUSIONS[method](s, o, **options)
+    curve = fusion.strength_curve(s, o, style_set, strengths=[0.0, 0.5, 1.0], method=method, **options)
+    full = fusion.FUSIONS[method](s, o, **options)
     assert curve["method"] == method and curve["content_ssim"][0] == pytest.approx(1.0)
     assert curve["content_ssim"][-1] == pytest.approx(metrics.ssim(full, o), abs=1e-6)
 
 
 def test_choose_strength_respects_the_floor(pair, style_set):
     s, o = pair
-    curve = transfer.strength_curve(s, o, style_set, strengths=np.linspace(0, 1, 11), reference=s)
+    curve = fusion.strength_curve(s, o, style_set, strengths=np.linspace(0, 1, 11), reference=s)
     for floor in (0.3, 0.6, 0.9):
-        best = transfer.choose_strength(curve, floor=floor, criterion="reference_psnr")
+        best = fusion.choose_strength(curve, floor=floor, criterion="reference_psnr")
         assert best["content_ssim"] >= floor
         allowed = curve["strength"][curve["content_ssim"] >= floor]
         assert best["strength"] == pytest.approx(allowed.max())  # PSNR to s grows with strength
-    loose = transfer.choose_strength(curve, floor=0.3)
+    loose = fusion.choose_strength(curve, floor=0.3)
     assert loose["value"] == pytest.approx(curve["style_distance"][curve["content_ssim"] >= 0.3].min())
 
 
 def test_choose_strength_errors(pair, style_set):
     s, o = pair
-    curve = transfer.strength_curve(s, o, style_set, strengths=[0.5, 1.0])
+    curve = fusion.strength_curve(s, o, style_set, strengths=[0.5, 1.0])
     with pytest.raises(ValueError, match="no strength keeps"):
-        transfer.choose_strength(curve, floor=0.99)
+        fusion.choose_strength(curve, floor=0.99)
     with pytest.raises(ValueError, match="discriminator"):
-        transfer.choose_strength(curve, criterion="realism")
+        fusion.choose_strength(curve, criterion="realism")
     with pytest.raises(ValueError, match="unknown criterion"):
-        transfer.choose_strength(curve, criterion="beauty")
+        fusion.choose_strength(curve, criterion="beauty")
     with pytest.raises(ValueError, match="floor"):
-        transfer.choose_strength(curve, floor=1.5)
+        fusion.choose_strength(curve, floor=1.5)
 
 
 @pytest.mark.parametrize("strengths", [[], [0.5, 0.2], [0, 2], [[0, 1]], [0, np.nan]])
 def test_strength_curve_bad_strengths(pair, style_set, strengths):
     with pytest.raises(ValueError, match="strengths"):
-        transfer.strength_curve(*pair, style_set, strengths=strengths)
+        fusion.strength_curve(*pair, style_set, strengths=strengths)
 
 
 def test_strength_curve_unknown_method(pair, style_set):
     with pytest.raises(ValueError, match="unknown fusion method"):
-        transfer.strength_curve(*pair, style_set, method="median")
+        fusion.strength_curve(*pair, style_set, method="median")
 
 
 def test_style_critic_prefers_the_style(pair, style_set):
     s, o = pair
     content = [bundled_image(n, 64) for n in ("coffee", "astronaut", "rocket")]
-    critic = transfer.train_style_critic(style_set, content, steps=60, crop=32, seed=0)
+    critic = fusion.train_style_critic(style_set, content, steps=60, crop=32, seed=0)
     assert transfer.realism_score(critic, s) > transfer.realism_score(critic, o) + 0.1
-    curve = transfer.strength_curve(s, o, style_set, strengths=[0.0, 1.0], discriminator=critic)
+    curve = fusion.strength_curve(s, o, style_set, strengths=[0.0, 1.0], discriminator=critic)
     assert curve["realism"][1] > curve["realism"][0]
     with pytest.raises(ValueError, match="steps"):
-        transfer.train_style_critic(style_set, content, steps=0)
+        fusion.train_style_critic(style_set, content, steps=0)
     with pytest.raises(ImageError, match="smaller than the crop"):
-        transfer.train_style_critic(style_set, content, steps=1, crop=128)
+        fusion.train_style_critic(style_set, content, steps=1, crop=128)
 
 
 def test_results_table_reads_the_usual_shapes():

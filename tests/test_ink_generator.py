@@ -5,7 +5,7 @@ import pytest
 import tensorflow as tf
 from scipy import ndimage
 
-from gvr_helpers import translators, unpaired, unpaired_data
+from gvr_helpers import recipes, translators, unpaired, unpaired_data
 
 
 def _step_image(size=32):
@@ -124,7 +124,7 @@ def test_in_the_recipe_only_the_adversarial_term_trains_the_ink(toon):
     """The colour-map anchor charges nothing for ink, so without the GAN the ink layer must not move."""
     moved = {}
     for adversarial in (False, True):
-        model = unpaired.fast_recipe(patch=11, adversarial=adversarial, g_learning_rate=1e-2)
+        model = recipes.fast_recipe(patch=11, adversarial=adversarial, g_learning_rate=1e-2)
         before = _ink_numbers(model)
         model.fit(unpaired_data.crop_stream(toon.a, toon.b, 8), steps_per_epoch=3, epochs=1, verbose=0)
         moved[adversarial] = float(np.abs(_ink_numbers(model) - before).max())
@@ -132,7 +132,7 @@ def test_in_the_recipe_only_the_adversarial_term_trains_the_ink(toon):
 
 
 def test_the_recipes_learning_rates_reach_zero_at_decay_steps(toon):
-    model = unpaired.fast_recipe(patch=11, decay_steps=4)
+    model = recipes.fast_recipe(patch=11, decay_steps=4)
     model.fit(unpaired_data.crop_stream(toon.a, toon.b, 8), steps_per_epoch=4, epochs=1, verbose=0)
     assert float(model.g_optimizer.learning_rate) == pytest.approx(0.0, abs=1e-12)
     assert float(model.d_optimizer.learning_rate) == pytest.approx(0.0, abs=1e-12)
@@ -146,7 +146,7 @@ def test_the_recipes_learning_rates_reach_zero_at_decay_steps(toon):
                                         ({"anchor": "colour"}, "anchor")])
 def test_the_recipe_rejects_bad_arguments_by_name(bad, match):
     with pytest.raises(ValueError, match=match):
-        unpaired.fast_recipe(patch=11, **bad)
+        recipes.fast_recipe(patch=11, **bad)
 
 
 def test_ink_layers_take_the_output_apart_exactly():

@@ -26,7 +26,7 @@ from gvr_helpers.config import REPO_ROOT
 SCRIPT = textwrap.dedent("""
     import os, sys, time
     import numpy as np, keras
-    from gvr_helpers import config, models, train
+    from gvr_helpers import callbacks, config, models, train
 
     blocks, steps = int(sys.argv[1]), int(sys.argv[2])
     pause_in_save = int(os.environ.get("PAUSE_IN_SAVE", 0))
@@ -36,7 +36,7 @@ SCRIPT = textwrap.dedent("""
         print(what, flush=True)
         time.sleep(300)
 
-    class Ckpt(train.Checkpoints):
+    class Ckpt(callbacks.Checkpoints):
         def on_files_written(self, save_path):
             super().on_files_written(save_path)
             if int(self.epoch.numpy()) == pause_in_save:

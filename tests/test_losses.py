@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gvr_helpers import losses, metrics
+from gvr_helpers import losses, metrics, ring
 
 # Two logits with easy sigmoids: sigmoid(0) = 1/2, sigmoid(log 3) = 3/4.
 L3 = math.log(3.0)
@@ -81,18 +81,18 @@ def test_loss_registry():
 
 
 def test_ring_metrics_count_modes_and_quality():
-    centers = metrics.ring_centers()
+    centers = ring.ring_centers()
     assert centers.shape == (8, 2) and np.allclose(np.linalg.norm(centers, axis=1), 2.0)
-    perfect = metrics.sample_ring(4000, std=0.05, seed=1)
-    cov = metrics.mode_coverage(perfect, centers, 0.05)
+    perfect = ring.sample_ring(4000, std=0.05, seed=1)
+    cov = ring.mode_coverage(perfect, centers, 0.05)
     # in 2-D, a Gaussian puts 1 - exp(-9/2) = 98.9 % of its mass within 3 std
     assert cov["modes_covered"] == 8 and abs(cov["hq_fraction"] - (1 - np.exp(-4.5))) < 0.01
     collapsed = np.repeat(centers[:2], 500, axis=0) + 0.01
-    cov = metrics.mode_coverage(collapsed, centers, 0.05)
+    cov = ring.mode_coverage(collapsed, centers, 0.05)
     assert cov["modes_covered"] == 2 and cov["hq_fraction"] == 1.0
-    assert metrics.mode_coverage(np.zeros((10, 2)), centers, 0.05)["hq_fraction"] == 0.0
+    assert ring.mode_coverage(np.zeros((10, 2)), centers, 0.05)["hq_fraction"] == 0.0
     with pytest.raises(ValueError, match="NaN"):
-        metrics.mode_coverage(np.full((3, 2), np.nan), centers, 0.05)
+        ring.mode_coverage(np.full((3, 2), np.nan), centers, 0.05)
 
 
 def test_histogram_density_integrates_to_one_and_checks_its_grid():

@@ -91,3 +91,26 @@ def test_no_function_or_class_outside_tests_is_named_like_a_test():
     named = [f"{m}.{n.name}" for m, tree in MODULES.items() for n in tree.body
              if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name.lower().startswith("test")]
     assert not named, f"pytest would collect these if imported into a test module: {named}"
+
+
+MAX_LINES = 500   # a module a newcomer can read in one sitting; split by topic beyond this
+
+
+def test_no_module_is_longer_than_a_newcomer_can_hold_in_their_head():
+    long = {m: n for p in sorted(PACKAGE.rglob("*.py"))
+            if (m := module_name(p)) and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"modules over {MAX_LINES} lines (split them by topic): {long}"
+
+
+def test_readme_and_package_docstring_list_every_module():
+    import re
+
+    top = {m.split(".")[0] for m in MODULES}
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("one module a job"):readme.index("seed API works")]
+    listed = set(re.findall(r"`([a-z_0-9]+)`", section))
+    doc = ast.get_docstring(ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8")))
+    problems = {"missing from the README": sorted(top - listed),
+                "listed in the README but not modules": sorted(listed - top),
+                "missing from the package docstring": sorted(m for m in top if not re.search(rf"\b{m}\b", doc))}
+    assert not any(problems.values()), problems

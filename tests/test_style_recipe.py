@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gvr_helpers import geometry, losses, styles, translators, unpaired, unpaired_data
+from gvr_helpers import geometry, losses, recipes, styles, translators, unpaired_data
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,7 +83,7 @@ def test_recipe_trains_with_and_without_its_adversarial_term():
     a = rng.random((64, 16, 16, 3)).astype(np.float32)
     b = np.round(a[::-1] * 3) / 3          # another "style": a few flat levels
     for adversarial in (True, False):
-        model = unpaired.style_recipe(adversarial=adversarial, depth=2)
+        model = recipes.style_recipe(adversarial=adversarial, depth=2)
         history = model.fit(unpaired_data.crop_stream(a, b, 8), epochs=1, steps_per_epoch=3, verbose=0)
         logs = {k: v[-1] for k, v in history.history.items()}
         assert all(np.isfinite(v) for v in logs.values()), logs
@@ -97,7 +97,7 @@ def _style_names() -> set[str]:
     return names - {"STYLES", "BASELINES"}
 
 
-@pytest.mark.parametrize("part", [translators.style_translator, unpaired.style_recipe,
+@pytest.mark.parametrize("part", [translators.style_translator, recipes.style_recipe,
                                   losses.patch_sliced_wasserstein, losses.structure_anchor])
 def test_the_recipe_uses_nothing_of_the_styles_it_is_scored_on(part):
     """No operator, palette or constant of gvr_helpers/styles.py in the recipe's code."""

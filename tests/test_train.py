@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gvr_helpers import config, metrics, models, train
+from gvr_helpers import callbacks, config, models, ring, train
 
-DATA = metrics.sample_ring(512, std=0.05, seed=0)
+DATA = ring.sample_ring(512, std=0.05, seed=0)
 
 
 def small_gan(seed=0, **compile_kw):
@@ -97,14 +97,14 @@ def test_restore_falls_back_to_the_previous_checkpoint_when_the_latest_cannot_be
         index.unlink()
     resumed = small_gan(seed=99)
     with pytest.warns(UserWarning, match=r"could not read checkpoint \S*ckpt-3 .*; resuming from \S*ckpt-2 instead"):
-        assert train.Checkpoints(tmp_path).restore(resumed) == 2
+        assert callbacks.Checkpoints(tmp_path).restore(resumed) == 2
     for a, b in zip(saved[2], weights(resumed)):
         np.testing.assert_array_equal(a, b)
     assert int(resumed.g_optimizer.iterations.numpy()) == 4
     # With no readable checkpoint left, restore says so rather than silently starting over.
     (tmp_path / "ckpt-2.index").write_bytes(b"")
     with pytest.raises(RuntimeError, match=r"no checkpoint in \S+ can be read .*ckpt-3.*ckpt-2.*delete the directory"):
-        train.Checkpoints(tmp_path).restore(small_gan())
+        callbacks.Checkpoints(tmp_path).restore(small_gan())
 
 
 def test_a_failed_export_removes_its_temporary_file_and_names_the_file(tmp_path):
@@ -134,7 +134,7 @@ def test_nan_guard_stops_with_a_clear_message_and_keeps_the_last_good_checkpoint
                 w.kernel.assign(np.full(w.kernel.shape, np.nan, np.float32))
 
     gan = small_gan()
-    with pytest.raises(train.TrainingDivergedError, match=r"diverged at epoch 2, step 1: .*d_loss=nan.*ckpt-1"):
+    with pytest.raises(callbacks.TrainingDivergedError, match=r"diverged at epoch 2, step 1: .*d_loss=nan.*ckpt-1"):
         train.train_gans(gan, DATA, epochs=3, batch_size=32, steps_per_epoch=4, progress=False,
                          checkpoint_dir=tmp_path, callbacks=[Poison()])
     assert tf.train.latest_checkpoint(str(tmp_path)).endswith("ckpt-1")
@@ -143,7 +143,7 @@ def test_nan_guard_stops_with_a_clear_message_and_keeps_the_last_good_checkpoint
 
 def test_exported_generator_loads_in_safe_mode_and_snapshots_are_written(tmp_path):
     gan = small_gan()
-    snaps = train.Snapshots(lambda m: np.full((4, 8, 8, 3), 0.5, np.float32), directory=tmp_path / "snaps")
+    snaps = callbacks.Snapshots(lambda m: np.full((4, 8, 8, 3), 0.5, np.float32), directory=tmp_path / "snaps")
     history = train.train_gans(gan, DATA, epochs=2, batch_size=32, steps_per_epoch=2, progress=True,
                                checkpoint_dir=tmp_path, export=["generator"], callbacks=[snaps])
     loaded = keras.saving.load_model(tmp_path / "generator.keras", safe_mode=True)
@@ -196,7 +196,7 @@ MIRRORED = textwrap.dedent("""
     import json, numpy as np, tensorflow as tf
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-    from gvr_helpers import config, metrics, models, train
+    from gvr_helpers import config, models, ring, train
 
     def run(strategy):
         config.set_seed(0)
@@ -205,7 +205,7 @@ MIRRORED = textwrap.dedent("""
             d = models.build_discriminator("mlp", data_dim=2, hidden=16, depth=1)
             gan = train.GAN(g, d)
             gan.compile(loss="nonsaturating", r1_weight=1.0)
-        h = train.train_gans(gan, metrics.sample_ring(256, seed=0), epochs=1, batch_size=32,
+        h = train.train_gans(gan, ring.sample_ring(256, seed=0), epochs=1, batch_size=32,
                              steps_per_epoch=1, progress=False)
         return h.epochs[0], [w.tolist() for w in g.get_weights()], strategy.num_replicas_in_sync
 
@@ -229,15 +229,15 @@ def test_mirrored_strategy_on_two_logical_cpus_matches_one_device():
 
 
 def test_ring_experiment_measures_its_samples_and_checks_variant_names():
-    run = train.train_ring(seed=0, steps=20, hidden=8, depth=1, snapshot_every=10, spectral_norm=True,
+    run = ring.train_ring(seed=0, steps=20, hidden=8, depth=1, snapshot_every=10, spectral_norm=True,
                            instance_noise=0.1, n_eval=500)
     assert 0 <= run["modes_covered"] <= 8 and 0 <= run["hq_fraction"] <= 1
     assert [s for s, _ in run["frames"]] == [10, 20] and run["samples"].shape == (500, 2)
     assert any("spectral" in layer.name for layer in run["gan"].discriminator.layers)
-    table = train.compare_ring_variants(["saturating (minimax)"], seeds=[0], done={("saturating (minimax)", 0): run})
+    table = ring.compare_ring_variants(["saturating (minimax)"], seeds=[0], done={("saturating (minimax)", 0): run})
     assert table["saturating (minimax)"]["modes_covered"] == [run["modes_covered"]]
     with pytest.raises(ValueError, match="unknown ring variants"):
-        train.compare_ring_variants(["wgan"])
+        ring.compare_ring_variants(["wgan"])
 
 
 def test_a_tf_data_pipeline_of_batches_can_be_the_data():

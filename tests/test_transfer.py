@@ -4,7 +4,7 @@ import pytest
 import keras
 from keras import layers
 
-from gvr_helpers import transfer
+from gvr_helpers import fusion, transfer
 from gvr_helpers.transfer import ImageError, apply_generator, style_transfer
 
 
@@ -116,13 +116,13 @@ def test_a_generator_that_changes_the_shape_is_refused():
 
 def test_alpha_blend():
     a, b = image(8, 8), image(8, 8, seed=1)
-    assert np.allclose(transfer.alpha_blend(a, b, 0.0), a)
-    assert np.allclose(transfer.alpha_blend(a, b, 1.0), b)
-    assert np.allclose(transfer.alpha_blend(a, b, 0.25), 0.75 * a + 0.25 * b, atol=1e-6)
+    assert np.allclose(fusion.fuse_alpha(b, a, 0.0), a)
+    assert np.allclose(fusion.fuse_alpha(b, a, 1.0), b)
+    assert np.allclose(fusion.fuse_alpha(b, a, 0.25), 0.75 * a + 0.25 * b, atol=1e-6)
     with pytest.raises(ValueError, match="alpha"):
-        transfer.alpha_blend(a, b, 1.5)
+        fusion.fuse_alpha(b, a, 1.5)
     with pytest.raises(ImageError, match="same shape"):
-        transfer.alpha_blend(a, image(8, 9), 0.5)
+        fusion.fuse_alpha(image(8, 9), a, 0.5)
 
 
 def test_auto_overlap_covers_the_receptive_field_of_a_resnet():

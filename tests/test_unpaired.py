@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gvr_helpers import evaluation, losses, train, transfer, translators, unpaired, unpaired_data
+from gvr_helpers import callbacks, evaluation, losses, recipes, transfer, translators, unpaired, unpaired_data
+from gvr_helpers.models import build_discriminator
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +82,9 @@ def test_residual_recipe_moves_g_off_the_identity_only_with_its_adversarial_term
     adversarial term moves its residual G, and without it (the no-GAN ablation) nothing does."""
     def change(**options):
         keras.utils.set_random_seed(0)
-        model = unpaired.fast_recipe(patch=5, generator="residual", filters=8, spectral_norm=False,
+        model = recipes.fast_recipe(patch=5, generator="residual", filters=8, spectral_norm=False,
                                      decay_steps=None, **options)
-        hist = train.LossHistory()
+        hist = callbacks.LossHistory()
         model.fit(unpaired_data.crop_stream(toon.a, toon.b, 8), epochs=2, steps_per_epoch=20, verbose=0,
                   callbacks=[hist])
         out = model.translate(toon.test_x[:4])
@@ -109,21 +110,21 @@ def test_correlation_anchor_ignores_a_crops_colours_but_not_its_pattern():
 
 def test_colour_loss_is_optional_and_falls_when_on(toon):
     keras.utils.set_random_seed(0)
-    model = unpaired.fast_recipe(patch=5, adversarial=False, colour_weight=30.0, g_learning_rate=2e-3,
+    model = recipes.fast_recipe(patch=5, adversarial=False, colour_weight=30.0, g_learning_rate=2e-3,
                                  colour_reference=toon.b)
-    hist = train.LossHistory()
+    hist = callbacks.LossHistory()
     model.fit(unpaired_data.crop_stream(toon.a, toon.b, 8), epochs=4, steps_per_epoch=15, verbose=0, callbacks=[hist])
     colour = hist.series("colour")
     assert colour[-1] < colour[0]
     with pytest.raises(ValueError, match="colour_weight"):
-        unpaired.fast_recipe(patch=5, colour_weight=-1.0)
+        recipes.fast_recipe(patch=5, colour_weight=-1.0)
     with pytest.raises(ValueError, match="noise"):
-        unpaired.fast_recipe(patch=5, noise=-0.1)
+        recipes.fast_recipe(patch=5, noise=-0.1)
 
 
 def test_paired_oracle_learns_the_style(toon):
     keras.utils.set_random_seed(0)
-    model = unpaired.paired_oracle(patch=5, filters=16, learning_rate=3e-3)
+    model = recipes.paired_oracle(patch=5, filters=16, learning_rate=3e-3)
     before = evaluation.style_psnr(model.generator, toon)
     _fit(model, unpaired_data.crop_stream(toon.a, toon.a_styled, 16, paired=True), 120)
     assert evaluation.style_psnr(model.generator, toon) > before + 0.3
@@ -141,7 +142,7 @@ def _small_cyclegan(crop=16):
 def test_cyclegan_step_cycle_loss_falls_and_inverse_transfer_is_measured(toon):
     keras.utils.set_random_seed(0)
     model = _small_cyclegan()
-    hist = train.LossHistory()
+    hist = callbacks.LossHistory()
     model.fit(unpaired_data.crop_stream(toon.a, toon.b, 4), epochs=3, steps_per_epoch=10, verbose=0, callbacks=[hist])
     assert set(hist.epochs[-1]) == {"epoch", "g_loss", "d_loss", "cycle", "identity"}
     assert int(model.history_b.count.numpy()) == 30 * 4
@@ -161,11 +162,11 @@ def test_image_history_returns_old_images_only_after_it_has_some():
 
 def test_resume_and_nan_guard_with_the_shared_callbacks(toon, tmp_path):
     keras.utils.set_random_seed(0)
-    model = unpaired.fast_recipe(patch=5)
-    ckpt = train.Checkpoints(tmp_path / "ck", export=("generator",))
+    model = recipes.fast_recipe(patch=5)
+    ckpt = callbacks.Checkpoints(tmp_path / "ck", export=("generator",))
     model.fit(unpaired_data.crop_stream(toon.a, toon.b, 4), epochs=2, steps_per_epoch=3, verbose=0, callbacks=[ckpt])
-    resumed = unpaired.fast_recipe(patch=5)
-    assert train.Checkpoints(tmp_path / "ck").restore(resumed) == 2
+    resumed = recipes.fast_recipe(patch=5)
+    assert callbacks.Checkpoints(tmp_path / "ck").restore(resumed) == 2
     for u, v in zip(model.generator.weights, resumed.generator.weights):
         np.testing.assert_array_equal(np.asarray(u), np.asarray(v))
     assert int(resumed.g_optimizer.iterations.numpy()) == 6
@@ -177,12 +178,12 @@ def test_resume_and_nan_guard_with_the_shared_callbacks(toon, tmp_path):
     bad = toon.a.copy()
     bad[:] = np.inf
     stream = tf.data.Dataset.from_tensors((tf.constant(bad[:4]), tf.constant(toon.b[:4]))).repeat()
-    with pytest.raises(train.TrainingDivergedError, match="loss"):
-        model.fit(stream, epochs=1, steps_per_epoch=3, verbose=0, callbacks=[train.NaNGuard(ckpt)])
+    with pytest.raises(callbacks.TrainingDivergedError, match="loss"):
+        model.fit(stream, epochs=1, steps_per_epoch=3, verbose=0, callbacks=[callbacks.NaNGuard(ckpt)])
 
 
 def test_time_budget_stops_fit(toon):
-    model = unpaired.paired_oracle(patch=3, filters=4)
+    model = recipes.paired_oracle(patch=3, filters=4)
     budget = evaluation.TimeBudget(1e-6)
     _fit(model, unpaired_data.crop_stream(toon.a, toon.a_styled, 2, paired=True), 50, [budget])
     assert budget.steps == 2  # the first step (graph tracing) is not counted against the budget
@@ -215,7 +216,7 @@ def test_drop_flat_crops_keeps_only_crops_with_some_texture():
 
 def test_fast_translator_anchor_is_absolute_or_squared(toon):
     g = translators.residual_translator(filters=4, depth=2)
-    d = unpaired.build_discriminator("patchgan", filters=4, receptive_field=16, norm="none")
+    d = build_discriminator("patchgan", filters=4, receptive_field=16, norm="none")
     a = tf.zeros([1, 4, 4, 3])
     b = tf.fill([1, 4, 4, 3], 0.5)
     assert float(unpaired.ANCHORS["absolute"](a, b)) == pytest.approx(0.5)
@@ -237,7 +238,7 @@ def test_negatives_show_d_the_photos_as_fakes(toon):
     g = translators.residual_translator(filters=4, depth=2)
     delta = g.get_layer("delta")
     delta.set_weights([np.full_like(w, 0.5) for w in delta.get_weights()])   # G(a) far from a
-    d = unpaired.build_discriminator("patchgan", filters=4, receptive_field=16, norm="none")
+    d = build_discriminator("patchgan", filters=4, receptive_field=16, norm="none")
     rng = np.random.default_rng(0)
     d.set_weights([rng.normal(0, 0.3, w.shape).astype("float32") for w in d.get_weights()])   # D not near 0
     a, b = tf.constant(toon.a[:4]), tf.constant(toon.b[:4])

@@ -1,9 +1,9 @@
-"""gvr_helpers.world: deterministic landscapes, seamless panoramas, exact stereo, head rotation."""
+"""gvr_helpers.world and world_views: deterministic landscapes, seamless panoramas, exact stereo, head rotation."""
 import numpy as np
 import py360convert
 import pytest
 
-from gvr_helpers import metrics, world
+from gvr_helpers import metrics, world, world_views
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_panorama_depth_is_infinite_only_for_the_sky():
 def test_perspective_view_agrees_with_py360convert(pano, yaw, pitch):
     """Rendering a view directly and cutting it out of the panorama give the same picture."""
     big = world.panorama(0, 256, 512)
-    view = world.perspective_view(0, yaw=yaw, pitch=pitch, fov=60, size=48)
+    view = world_views.perspective_view(0, yaw=yaw, pitch=pitch, fov=60, size=48)
     cut = py360convert.e2p(big, fov_deg=60, u_deg=yaw, v_deg=pitch, out_hw=(48, 48)).astype(np.float32)
     assert metrics.psnr(view, cut) > 22
     mirrored = py360convert.e2p(big, fov_deg=60, u_deg=-yaw, v_deg=pitch, out_hw=(48, 48)).astype(np.float32)
@@ -47,7 +47,7 @@ def test_perspective_view_agrees_with_py360convert(pano, yaw, pitch):
 
 
 def test_stereo_disparity_is_exact():
-    pair = world.stereo_pair(0, yaw=20, size=(96, 128))
+    pair = world_views.stereo_pair(0, yaw=20, size=(96, 128))
     assert pair.left.shape == pair.right.shape == (96, 128, 3)
     np.testing.assert_allclose(pair.disparity_left, pair.focal * pair.baseline / pair.depth_left, rtol=1e-5)
     sky = np.isinf(pair.depth_left)
@@ -66,17 +66,17 @@ def test_stereo_disparity_is_exact():
 
 
 def test_rotation_sequence_is_a_smooth_head_turn():
-    seq = world.rotation_sequence(3, n_frames=5, size=32)
+    seq = world_views.rotation_sequence(3, n_frames=5, size=32)
     assert seq.frames.shape == (5, 32, 32, 3) and seq.yaw.shape == seq.pitch.shape == (5,)
     steps = np.abs(np.diff(seq.yaw))
     assert 0.5 < steps.min() and steps.max() < 6
-    again = world.perspective_view(3, yaw=seq.yaw[2], pitch=seq.pitch[2], fov=seq.fov, size=32)
+    again = world_views.perspective_view(3, yaw=seq.yaw[2], pitch=seq.pitch[2], fov=seq.fov, size=32)
     np.testing.assert_allclose(seq.frames[2], again, atol=1e-6)
-    np.testing.assert_array_equal(seq.frames, world.rotation_sequence(3, n_frames=5, size=32).frames)
+    np.testing.assert_array_equal(seq.frames, world_views.rotation_sequence(3, n_frames=5, size=32).frames)
 
 
 def test_landscape_views_are_distinct():
-    views = world.landscape_views(0, n=3, size=32)
+    views = world_views.landscape_views(0, n=3, size=32)
     assert views.shape == (3, 32, 32, 3)
     assert metrics.psnr(views[0], views[1]) < 20
 
@@ -84,10 +84,10 @@ def test_landscape_views_are_distinct():
 @pytest.mark.parametrize("call, message", [
     (lambda: world.panorama(-1, 8, 16), "seed"),
     (lambda: world.panorama(0, 0, 16), "height"),
-    (lambda: world.perspective_view(0, pitch=95), "pitch"),
-    (lambda: world.perspective_view(0, fov=0), "fov"),
-    (lambda: world.stereo_pair(0, baseline=0), "baseline"),
-    (lambda: world.rotation_sequence(0, n_frames=0), "n_frames"),
+    (lambda: world_views.perspective_view(0, pitch=95), "pitch"),
+    (lambda: world_views.perspective_view(0, fov=0), "fov"),
+    (lambda: world_views.stereo_pair(0, baseline=0), "baseline"),
+    (lambda: world_views.rotation_sequence(0, n_frames=0), "n_frames"),
 ])
 def test_bad_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):
@@ -116,7 +116,7 @@ def test_data_tour_figures_are_written(tmp_path, monkeypatch, pano):
     from gvr_helpers import plotting
 
     monkeypatch.setenv("GVR_FIGURES_DIR", str(tmp_path))
-    pair = world.stereo_pair(0, size=(24, 32))
+    pair = world_views.stereo_pair(0, size=(24, 32))
     rows = [pano[:32, :32], pano[-32:, :32]]
     figures = [
         plotting.data_content(rows, ["sky", "ground"]),

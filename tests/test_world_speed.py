@@ -9,12 +9,12 @@ from gvr_helpers import world
 
 
 def general_render(seed, h, w):
-    """What panorama() did before issue 17: world._render on the full H×W grid."""
+    """What panorama() did before issue 17: world.render_rays on the full H×W grid."""
     wd = world.make_world(seed)
     az = 2 * np.pi * (np.arange(w) + 0.5) / w - np.pi
     el = np.pi / 2 - np.pi * (np.arange(h) + 0.5) / h
-    image, depth = world._render(wd, wd.camera, np.broadcast_to(az[None, :], (h, w)),
-                                 np.broadcast_to(el[:, None], (h, w)))
+    image, depth = world.render_rays(wd, wd.camera, np.broadcast_to(az[None, :], (h, w)),
+                                     np.broadcast_to(el[:, None], (h, w)))
     return image, depth.astype(np.float32)
 
 

@@ -48,7 +48,7 @@ WARM_START_COMMAND = "taskset -c 1 python benchmarks/unpaired_warm_start.py --st
 # changed the recipe and replaced it.
 PREVIOUS_LOG = RESULTS / "unpaired_vs_oracle_10min_previous_recipe.log"
 
-# A design constant of unpaired.fast_recipe (not a measurement): both rates reach zero here.
+# A design constant of recipes.fast_recipe (not a measurement): both rates reach zero here.
 DECAY_STEPS = 4000
 
 # benchmarks/unpaired_warm_start.py's variants, in the README's words and order.

@@ -1,6 +1,6 @@
 """Train the translators the course ships in data/checkpoints/ (``make checkpoints``).
 
-For each style, trains the course's fast unpaired recipe (:func:`gvr_helpers.unpaired.fast_recipe`)
+For each style, trains the course's fast unpaired recipe (:func:`gvr_helpers.recipes.fast_recipe`)
 and, for reference, the paired oracle, for the profile's number of steps, exports each generator as
 ``<style>_<recipe>.keras`` and records in ``data/checkpoints/manifest.json`` (keyed by the file's
 stem): style, recipe, steps, training time, test PSNR against the ground truth (and the input's),
@@ -33,9 +33,10 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import gvr_helpers  # noqa: E402
-from gvr_helpers import evaluation, train, unpaired, unpaired_data  # noqa: E402
+from gvr_helpers import callbacks, evaluation, recipes, unpaired_data  # noqa: E402
 from gvr_helpers.config import DATA_DIR, cache_dir, get_profile, seed_offset, set_seed  # noqa: E402
-from gvr_helpers.data import atomic_write, sha256_file  # noqa: E402
+from gvr_helpers.data import atomic_write  # noqa: E402
+from gvr_helpers.downloads import sha256_file  # noqa: E402
 from gvr_helpers.styles import STYLES  # noqa: E402
 
 CHECKPOINT_DIR = DATA_DIR / "checkpoints"
@@ -45,7 +46,7 @@ BLOCK = 200          # steps per fit "epoch": the unit of checkpointing and resu
 CROP, BATCH = 16, 32
 
 
-sha256 = sha256_file  # the data module's: one way to hash a file
+sha256 = sha256_file  # the downloads module's: one way to hash a file
 
 
 def load_manifest() -> dict:
@@ -97,15 +98,15 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
     train_data = unpaired_data.style_data(style, crop=CROP, n_crops=2048, seed=seed)
     test_data = unpaired_data.style_data(style, crop=64)
     if recipe == "fast":
-        model = unpaired.fast_recipe(patch=STYLES[style].patch, colour_reference=train_data.b)
+        model = recipes.fast_recipe(patch=STYLES[style].patch, colour_reference=train_data.b)
         second = train_data.b
     elif recipe == "cyclegan":
-        model, second = unpaired.cyclegan_recipe(CROP), train_data.b
+        model, second = recipes.cyclegan_recipe(CROP), train_data.b
     else:
-        model = unpaired.paired_oracle(patch=STYLES[style].patch)
+        model = recipes.paired_oracle(patch=STYLES[style].patch)
         second = train_data.a_styled
     work = resume_dir(cache_dir() / "checkpoints" / f"{style}_{recipe}", run_fingerprint(style, recipe, steps, seed))
-    ckpt = train.Checkpoints(work)
+    ckpt = callbacks.Checkpoints(work)
     start_block = ckpt.restore(model)
     blocks = max(1, steps // BLOCK)
     timing_file = work / "seconds.json"
@@ -124,12 +125,12 @@ def train_style(style: str, steps: int, recipe: str = "fast", seed: int = 0) -> 
                 atomic_write(timing_file, json.dumps({"seconds": seconds}))
 
         model.fit(stream, epochs=blocks, steps_per_epoch=BLOCK, initial_epoch=start_block, verbose=0,
-                  callbacks=[Clock(), train.NaNGuard(ckpt), ckpt, train.TqdmProgress(desc=style)])
+                  callbacks=[Clock(), callbacks.NaNGuard(ckpt), ckpt, callbacks.TqdmProgress(desc=style)])
     CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
-    final = train.save_atomic(model.generator, CHECKPOINT_DIR / f"{style}_{recipe}.keras")
+    final = callbacks.save_atomic(model.generator, CHECKPOINT_DIR / f"{style}_{recipe}.keras")
     extra = {}
     if recipe == "cyclegan":  # also ship the inverse generator F and how well F(G(x)) recovers x
-        inverse = train.save_atomic(model.inverse, CHECKPOINT_DIR / f"{style}_{recipe}_inverse.keras")
+        inverse = callbacks.save_atomic(model.inverse, CHECKPOINT_DIR / f"{style}_{recipe}_inverse.keras")
         recovered = evaluation.reconstruction_psnr(model.generator, model.inverse, test_data.test_x)
         extra = {"inverse_file": inverse.name, "inverse_sha256": sha256(inverse),
                  "reconstruction_psnr": round(recovered, 4)}

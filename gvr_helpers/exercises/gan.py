@@ -408,10 +408,10 @@ def confident_ring_discriminator(seed: int = 0, steps: int = 200):
     import keras
     import tensorflow as tf
 
-    from .. import config, losses, metrics, models
+    from .. import config, losses, models, ring
 
     config.set_seed(seed)
-    data = metrics.sample_ring(4096, std=0.05, seed=config.seed_offset() + seed)
+    data = ring.sample_ring(4096, std=0.05, seed=config.seed_offset() + seed)
     g = models.build_generator("mlp", noise_dim=2, data_dim=2, hidden=128, depth=3)
     d = models.build_discriminator("mlp", data_dim=2, hidden=128, depth=3)
     z = np.random.default_rng(config.seed_offset() + seed).standard_normal((512, 2)).astype("float32")

@@ -181,8 +181,9 @@ CRITIC_FUSIONS = ("alpha", "luminance", "colour", "laplacian")
 
 def measured_fusion_realism(critic, original, stylized) -> dict:
     """The critic's realism score of each fusion of ``stylized`` with ``original`` at full strength
-    (``transfer.FUSIONS`` with their default options; alpha = the stylized image itself)."""
-    from ..transfer import FUSIONS, realism_score
+    (``fusion.FUSIONS`` with their default options; alpha = the stylized image itself)."""
+    from ..fusion import FUSIONS
+    from ..transfer import realism_score
 
     return {m: realism_score(critic, np.asarray(FUSIONS[m](stylized, original), np.float32)) for m in CRITIC_FUSIONS}
 

@@ -214,8 +214,8 @@ def check_disocclusion(side, width_fn) -> bool:
 # ---- 09: which fusion keeps a face best?
 def measured_fusion_ssim(original, stylized) -> dict:
     """Content SSIM to the original of each fusion at full strength (alpha = the stylized image)."""
+    from ..fusion import FUSIONS
     from ..metrics import ssim
-    from ..transfer import FUSIONS
 
     return {m: ssim(np.asarray(FUSIONS[m](stylized, original), np.float32), original)
             for m in ("alpha", "luminance", "laplacian")}
