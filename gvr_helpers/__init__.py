@@ -3,7 +3,7 @@
 The notebooks stay short and narrative; everything they compute lives here,
 one responsibility a module (see the README's course map):
 
-config, data, downloads, world, world_views, styles, unpaired_data, layers, models, geometry, losses,
+config, checks, data, downloads, world, world_views, styles, unpaired_data, layers, models, geometry, losses,
 train, callbacks, ring, translators, unpaired, recipes, evaluation, transfer, fusion, sphere, vr,
 headset, metrics, results, plotting (figures, gan, style_transfer, vr) and exercises (gan,
 style_transfer, vr).

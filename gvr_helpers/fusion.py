@@ -13,6 +13,7 @@ import numpy as np
 from .config import set_seed
 from .data import ImageError, as_image as check_image
 from .transfer import realism_score
+from .checks import integer
 
 
 # ------------------------------------------------------------ the fusions
@@ -290,8 +291,7 @@ def train_style_critic(style_images, content_images, steps: int = 200, crop: int
 
     from .models import build_discriminator
 
-    if not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    integer("steps", steps)
     if len(style_images) == 0 or len(content_images) == 0:
         raise ValueError("need at least one style image and one content image")
     rng = np.random.default_rng(set_seed(seed))     # $GVR_SEED shifts it (config.seed_offset)

@@ -27,6 +27,7 @@ import math
 import keras
 from keras import layers
 
+from .checks import choice, positive
 from .layers import PADDINGS, Pad2D, SizeCheck
 
 NORMS = ("instance", "batch", "none")
@@ -35,17 +36,6 @@ _INIT = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.02}} 
 
 
 # ------------------------------------------------------------------ building blocks
-def _check_choice(value, choices, what):
-    if value not in choices:
-        raise ValueError(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
-
-
-def _positive(**values):
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
 def _same_pad(kernel: int):
     """Pads (before, after) so that a ``valid`` conv of stride s maps a size n (a multiple of s) to n / s."""
     return (kernel - 1) // 2, kernel // 2
@@ -135,12 +125,12 @@ def _image_out(x, channels, padding):
 
 
 def _check_translator(filters, n_blocks, n_down, norm, upsampling, padding, channels):
-    _positive(filters=filters, n_down=n_down, channels=channels)
+    positive(filters=filters, n_down=n_down, channels=channels)
     if isinstance(n_blocks, bool) or not isinstance(n_blocks, int) or n_blocks < 0:
         raise ValueError(f"n_blocks must be a non-negative integer, got {n_blocks!r}")
-    _check_choice(norm, NORMS, "normalisation")
-    _check_choice(upsampling, UPSAMPLINGS, "upsampling")
-    _check_choice(padding, PADDINGS, "padding")
+    choice("normalisation", norm, NORMS)
+    choice("upsampling", upsampling, UPSAMPLINGS)
+    choice("padding", padding, PADDINGS)
 
 
 # ------------------------------------------------------------------ generators
@@ -203,11 +193,11 @@ def dcgan_generator(noise_dim: int = 64, image_size: int = 32, filters: int = 32
                     kernel_size: int = 4) -> keras.Model:
     """DCGAN's G(z; θ): noise -> Dense to a 4×4 feature map -> stride-2 upsamplings to image_size ->
     3×3 conv + tanh, returned in [0, 1]. Channels halve at each upsampling, ending at ``filters``."""
-    _positive(noise_dim=noise_dim, image_size=image_size, filters=filters, channels=channels)
+    positive(noise_dim=noise_dim, image_size=image_size, filters=filters, channels=channels)
     n_up = _dcgan_levels(image_size)
-    _check_choice(norm, NORMS, "normalisation")
-    _check_choice(upsampling, UPSAMPLINGS, "upsampling")
-    _check_choice(padding, PADDINGS, "padding")
+    choice("normalisation", norm, NORMS)
+    choice("upsampling", upsampling, UPSAMPLINGS)
+    choice("padding", padding, PADDINGS)
     n_up = int(n_up)
     f = filters * 2 ** n_up
     z = keras.Input((noise_dim,), name="z")
@@ -242,7 +232,7 @@ def patchgan_discriminator(filters: int = 32, n_layers: int = 3, kernel_size: in
     overlapping patch. ``receptive_field`` (e.g. 16, 34, 70) picks ``n_layers`` for you.
     ``kernel_initializer`` defaults to pix2pix's N(0, 0.02); without normalisation a deep stack
     starts faster from "he_normal"."""
-    _positive(filters=filters, kernel_size=kernel_size, channels=channels)
+    positive(filters=filters, kernel_size=kernel_size, channels=channels)
     if receptive_field is not None:
         options = {patchgan_receptive_field(n, kernel_size): n for n in range(0, 7)}
         if receptive_field not in options:
@@ -251,8 +241,8 @@ def patchgan_discriminator(filters: int = 32, n_layers: int = 3, kernel_size: in
         n_layers = options[receptive_field]
     if isinstance(n_layers, bool) or not isinstance(n_layers, int) or n_layers < 0:
         raise ValueError(f"n_layers must be a non-negative integer, got {n_layers!r}")
-    _check_choice(norm, NORMS, "normalisation")
-    _check_choice(padding, PADDINGS, "padding")
+    choice("normalisation", norm, NORMS)
+    choice("padding", padding, PADDINGS)
     inputs = keras.Input((None, None, channels), name="image")
     x = layers.Rescaling(2.0, offset=-1.0, name="to_minus1_1")(inputs)
     opts = dict(padding=padding, activation="leaky", spectral_norm=spectral_norm, init=kernel_initializer)
@@ -271,10 +261,10 @@ def dcgan_discriminator(image_size: int = 32, filters: int = 32, norm: str = "no
                         kernel_initializer=None) -> keras.Model:
     """DCGAN's D(x; ψ): stride-2 convs down to 4×4, then one logit for the whole image.
     norm defaults to "none" because penalties such as R1 assume each sample's logit depends only on it."""
-    _positive(image_size=image_size, filters=filters, channels=channels, kernel_size=kernel_size)
+    positive(image_size=image_size, filters=filters, channels=channels, kernel_size=kernel_size)
     n_down = _dcgan_levels(image_size)
-    _check_choice(norm, NORMS, "normalisation")
-    _check_choice(padding, PADDINGS, "padding")
+    choice("normalisation", norm, NORMS)
+    choice("padding", padding, PADDINGS)
     inputs = keras.Input((image_size, image_size, channels), name="image")
     x = layers.Rescaling(2.0, offset=-1.0, name="to_minus1_1")(inputs)
     f = filters
@@ -341,8 +331,8 @@ def upsampling_overlap(kernel: int = 3, stride: int = 2, upsampling: str = "tran
     ``kernel`` taps."""
     import numpy as np
 
-    _check_choice(upsampling, UPSAMPLINGS, "upsampling")
-    _positive(kernel=kernel, stride=stride, n=n)
+    choice("upsampling", upsampling, UPSAMPLINGS)
+    positive(kernel=kernel, stride=stride, n=n)
     if upsampling == "resize":
         return np.full(n * stride, kernel, dtype=int)
     counts = np.zeros((n - 1) * stride + kernel, dtype=int)

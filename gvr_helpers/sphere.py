@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from .data import as_image as check_image, bilinear
+from .checks import integer
 
 # name -> (forward, right, up) unit axes in world coordinates
 FACES = {
@@ -249,10 +250,7 @@ def blend_faces(faces: dict, size: int, pad: int, directions) -> np.ndarray:
 
 
 def check_face_geometry(size, pad):
-    for label, value, least in (("face size", size, 1), ("face pad", pad, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-            raise ValueError(f"{label} must be an integer >= {least}, got {value!r}")
-    return int(size), int(pad)
+    return integer("face size", size, 1), integer("face pad", pad, 0)
 
 
 def check_widened_faces(faces: dict, size: int, pad: int):

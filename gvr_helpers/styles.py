@@ -29,6 +29,7 @@ import numpy as np
 from scipy import ndimage
 from skimage import color, exposure, filters, morphology
 
+from .checks import choice
 from .data import as_image
 
 
@@ -161,10 +162,14 @@ STYLES = {
 }
 
 
+def check_style(name: str) -> str:
+    """``name`` if it is one of :data:`STYLES`, else a ValueError that lists them."""
+    return choice("style", name, sorted(STYLES))
+
+
 def apply_style(name: str, image):
     """S(image) for the style ``name``; accepts one H×W×3 image or a batch N×H×W×3."""
-    if name not in STYLES:
-        raise ValueError(f"unknown style {name!r}; choose one of {sorted(STYLES)}")
+    check_style(name)
     arr = np.asarray(image)
     if arr.ndim == 4:
         return np.stack([STYLES[name].fn(x) for x in arr])
@@ -202,8 +207,7 @@ def unpaired_split(images, style: str, *, test_fraction: float = 0.2, seed: int 
     arr = np.asarray(images, dtype=np.float32)
     if arr.ndim != 4 or arr.shape[-1] != 3:
         raise ValueError(f"images must be an N×H×W×3 array, got shape {arr.shape}")
-    if style not in STYLES:
-        raise ValueError(f"unknown style {style!r}; choose one of {sorted(STYLES)}")
+    check_style(style)
     if not 0.0 <= test_fraction < 1.0:
         raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
     order = np.random.default_rng(seed).permutation(len(arr))

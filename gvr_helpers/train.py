@@ -29,6 +29,7 @@ import tensorflow as tf
 
 from . import losses as losses_mod
 from .callbacks import Checkpoints, LossHistory, NaNGuard, TqdmProgress, TrainingDivergedError
+from .checks import integer
 
 
 # ============================================================ the model
@@ -65,8 +66,7 @@ class GAN(keras.Model):
         different values are the two time-scale update rule (TTUR).
         """
         super().compile(**kwargs)
-        if int(d_steps) != d_steps or d_steps < 1:
-            raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}")
+        integer("d_steps", d_steps)
         if not (r1_weight >= 0 and math.isfinite(r1_weight)):
             raise ValueError(f"r1_weight must be a finite number >= 0, got {r1_weight!r}")
         if augment is not None and not callable(augment):
@@ -231,8 +231,7 @@ def train_gans(gans: keras.Model, data, epochs: int, batch_size: int = 64, steps
     """
     if not hasattr(gans, "d_steps"):
         raise ValueError("compile the GAN first: gans.compile(loss=..., g_learning_rate=..., ...)")
-    if int(epochs) != epochs or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    integer("epochs", epochs)
     if steps_per_epoch is None:
         if isinstance(data, tf.data.Dataset):
             raise ValueError("steps_per_epoch is needed when data is a tf.data.Dataset")

@@ -15,6 +15,7 @@ import weakref
 import numpy as np
 
 from .data import ImageError, as_image
+from .checks import integer
 
 DEFAULT_TILE = 512
 DEFAULT_OVERLAP = 32
@@ -140,9 +141,8 @@ def apply_generator(generator, image, tile: int | None = DEFAULT_TILE, overlap: 
     if overlap is None and tile is not None:
         overlap = auto_overlap(generator, tile, align)
     overlap = 0 if overlap is None else overlap
-    for label, value, least in (("align", align, 1), ("overlap", overlap, 0)):
-        if not isinstance(value, (int, np.integer)) or value < least:
-            raise ValueError(f"{label} must be an integer >= {least}, got {value!r}")
+    integer("align", align, 1)
+    integer("overlap", overlap, 0)
     padded, h, w = _pad_to_multiple(image, align)
     H, W = padded.shape[:2]
     th, tw = _tile_shape(tile, H, W, align)

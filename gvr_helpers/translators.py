@@ -22,16 +22,10 @@ import tensorflow as tf
 from keras import layers
 
 from .layers import Pad2D
+from .checks import integer, positive
 
 
 # ============================================================ generators
-def _check_sizes(sizes) -> None:
-    """Each (label, value, least) must be an int >= least, else a ValueError that names it."""
-    for label, v, least in sizes:
-        if isinstance(v, bool) or not isinstance(v, int) or v < least:
-            raise ValueError(f"{label} must be an integer >= {least}, got {v!r}")
-
-
 def residual_translator(filters: int = 16, depth: int = 5, kernel: int = 3, pointwise: int = 2,
                         name: str = "residual_translator") -> keras.Model:
     """A small fully convolutional translator: output = clip(x + Δ(x), 0, 1).
@@ -44,7 +38,8 @@ def residual_translator(filters: int = 16, depth: int = 5, kernel: int = 3, poin
     learns only the change a style makes. No down-sampling and no normalisation: cheap
     enough to take many steps a minute on a CPU.
     """
-    _check_sizes((("filters", filters, 1), ("depth", depth, 1), ("kernel", kernel, 1), ("pointwise", pointwise, 0)))
+    positive(filters=filters, depth=depth, kernel=kernel)
+    integer("pointwise", pointwise, 0)
     inputs = keras.Input((None, None, 3), name="image")
     x = layers.Rescaling(2.0, offset=-1.0)(inputs)
     p = (kernel - 1) // 2, kernel // 2
@@ -76,7 +71,8 @@ def style_translator(filters: int = 16, depth: int = 8, low: int = 4, low_filter
     any Python, safe mode on, without importing this package. Its total stride is ``low``:
     :func:`translate` pads images to a multiple of it.
     """
-    _check_sizes((("filters", filters, 1), ("depth", depth, 1), ("low", low, 0), ("low_filters", low_filters, 1)))
+    positive(filters=filters, depth=depth, low_filters=low_filters)
+    integer("low", low, 0)
     inputs = keras.Input((None, None, 3), name="image")
     x0 = layers.Rescaling(2.0, offset=-1.0)(inputs)
     x = x0
@@ -192,8 +188,7 @@ def ink_over_colours(ink_init: dict | None = None, hidden: int = 32, clip=None,
     per-pixel colour map C(x) = clip(x + MLP(x)), two 1×1 layers of ``hidden`` channels whose output
     starts at zero. The colour map cannot move content, only recolour it; the ink layer draws the
     outlines. ``clip`` (a function of a tensor) replaces the default clip to [0, 1]."""
-    if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 1:
-        raise ValueError(f"hidden must be an integer >= 1, got {hidden!r}")
+    integer("hidden", hidden)
     inputs = keras.Input((None, None, 3), name="image")
     c = layers.Rescaling(2.0, offset=-1.0)(inputs)
     for _ in range(2):
@@ -262,8 +257,7 @@ def image_batch(images, caller: str = "translate") -> tuple[np.ndarray, bool]:
 def translate(generator, images, batch_size: int = 32) -> np.ndarray:
     """Run a translator over an N×H×W×3 array in batches (inference), clipped to [0, 1].
     One H×W×3 image gives one H×W×3 image back."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    integer("batch_size", batch_size)
     images, single = image_batch(images, "translate")
     h, w = images.shape[1:3]
     grid = _grid(generator) if isinstance(generator, keras.Model) else 1

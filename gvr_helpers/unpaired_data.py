@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import data, styles
+from . import checks, data, styles
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -60,15 +60,6 @@ class UnpairedData:
 
 
 # ------------------------------------------------------------------ checks
-def _int(name: str, value, lo: int, hi: int | None = None) -> int:
-    """``value`` as an int in [lo, hi], or a ValueError that says what was expected."""
-    ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-    if not ok or value < lo or (hi is not None and value > hi):
-        want = f"an int between {lo} and {hi}" if hi is not None else f"an int >= {lo}"
-        raise ValueError(f"{name} must be {want}, got {value!r}")
-    return int(value)
-
-
 def _shorter_side(x: np.ndarray, size: int | None, label: str) -> np.ndarray:
     """Resize so the shorter side is ``size``, keeping the aspect ratio (None: keep as is)."""
     if size is None:
@@ -146,7 +137,7 @@ def _crops(rng: np.random.Generator, n: int, crop: int, align: int, *sources) ->
 
 def _rngs(seed) -> tuple[np.random.Generator, np.random.Generator]:
     """Independent streams for A and B: A's crops do not change when the style set does."""
-    seed = _int("seed", seed, 0)
+    seed = checks.integer("seed", seed, 0)
     return np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])
 
 
@@ -163,10 +154,10 @@ def unpaired_data(content, style_set, crop: int = 16, n_crops: int = 2048, size:
     held-out part: all of each feeds the ``b`` crops. ``n_crops`` crops per domain, at offsets
     that are multiples of ``align`` (see :func:`_crops`); the same ``seed`` gives the same data.
     """
-    crop = _int("crop", crop, 4, _int("tile", tile, 4))
-    n_crops, align = _int("n_crops", n_crops, 1), _int("align", align, 1)
+    crop = checks.integer("crop", crop, 4, checks.integer("tile", tile, 4))
+    n_crops, align = checks.integer("n_crops", n_crops, 1), checks.integer("align", align, 1)
     if size is not None:
-        size = _int("size", size, 1)
+        size = checks.integer("size", size, 1)
     rng_a, rng_b = _rngs(seed)
     regions, held_out = [], []
     for label, x in _collection(content, "content", size):
@@ -205,10 +196,9 @@ def course_style_data(style: str, crop: int = 16, n_crops: int = 2048, size: int
     ``align``: pass 4 for ``pixel_art``, whose 4×4 blocks are aligned to the image origin
     (the benchmark does); this function never guesses it from the style's name.
     """
-    if style not in styles.STYLES:
-        raise ValueError(f"unknown style {style!r}; choose one of {sorted(styles.STYLES)}")
-    crop = _int("crop", crop, 4, _int("block", block, 4))
-    n_crops, align, size = _int("n_crops", n_crops, 1), _int("align", align, 1), _int("size", size, 1)
+    styles.check_style(style)
+    crop = checks.integer("crop", crop, 4, checks.integer("block", block, 4))
+    n_crops, align, size = checks.integer("n_crops", n_crops, 1), checks.integer("align", align, 1), checks.integer("size", size, 1)
     rng_a, rng_b = _rngs(seed)
     squares = ([], [], [])
     images = data.content_images(size)
@@ -256,10 +246,8 @@ def style_data(style: str, crop: int = 64, size: int = 256, n_crops: int = 512, 
     the style's). The bottom part is cut into ``block``×``block`` test tiles. ``n_crops`` random
     ``crop``×``crop`` crops (with left-right flips) are drawn inside the squares per domain.
     """
-    if style not in styles.STYLES:
-        raise ValueError(f"unknown style {style!r}; choose one of {sorted(styles.STYLES)}")
-    if isinstance(crop, bool) or not isinstance(crop, int) or not 8 <= crop <= block:
-        raise ValueError(f"crop must be an int between 8 and block = {block}, got {crop!r}")
+    styles.check_style(style)
+    checks.integer("crop", crop, 8, block)
     images = data.content_images(size)
     rng = np.random.default_rng(seed)
     align = 4 if style == "pixel_art" else 1

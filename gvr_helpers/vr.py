@@ -14,6 +14,7 @@ from .geometry import UnknownGeometry, translator_geometry
 from .sphere import (FACE_ORDER, blend_faces, check_equirect, check_face_geometry, equirect_directions,
                      face_directions, render_faces, rotation_sampling_map, rotation_sequence)
 from .transfer import DEFAULT_ALIGN, DEFAULT_TILE, apply_generator, check_image
+from .checks import integer
 
 METHODS = ("naive", "circular", "cubemap")
 
@@ -125,8 +126,7 @@ def circular_pad(generator, align: int = DEFAULT_ALIGN) -> int:
 
 
 def _rounded_radius(generator, align, what: str, hint: str) -> int:
-    if isinstance(align, bool) or not isinstance(align, (int, np.integer)) or align < 1:
-        raise ValueError(f"align must be an integer >= 1, got {align!r}")
+    integer("align", align)
     try:
         geometry = translator_geometry(generator)
     except UnknownGeometry as err:

@@ -34,6 +34,7 @@ import numpy as np
 from scipy import ndimage
 
 from .data import bilinear
+from .checks import integer
 
 GRID = 512            # terrain cells along each side of the torus
 RELIEF = 90.0         # height of the highest peak above the lowest valley, in cells
@@ -242,9 +243,7 @@ def render_rays(world: World, eye, azimuth, elevation, centre=None, quantum=None
 
 def check_size(name, value, minimum=2):
     """``value`` as an int, or a ValueError naming it; public because the views check their sizes with it."""
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return integer(name, value, minimum)
 
 
 def _crossings(horizon, offset, elevations):

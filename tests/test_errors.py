@@ -47,7 +47,7 @@ def test_translate_names_the_expected_shape(g, bad, message):
 
 
 def test_translate_batch_size_must_be_positive(g):
-    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
         translators.translate(g, batch(), batch_size=0)
 
 
