@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from gvr_helpers import config, data, metrics, styles, world, world_views
+from gvr_helpers import config, data, metrics, styles, unpaired_data, world, world_views
 
 
 def main() -> dict:
@@ -30,9 +30,9 @@ def main() -> dict:
     style_psnr, baseline_psnr = {}, {}
     for name in styles.STYLES:
         style_psnr[name] = round(styles.identity_psnr(name, test), 2)
-        split = styles.bundled_split(name, crop=64, photos=photos)
+        split = unpaired_data.course_style_data(name, crop=64, n_crops=16, size=size)
         baseline_psnr[name] = {
-            b: round(float(np.mean([metrics.psnr(fn(x, split.domain_b[:16]), y)
+            b: round(float(np.mean([metrics.psnr(fn(x, split.b), y)
                                     for x, y in zip(split.test_x, split.test_y)])), 2)
             for b, fn in styles.BASELINES.items()
         }

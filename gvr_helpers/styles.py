@@ -15,9 +15,8 @@ Every style is
   crop it at offsets that are multiples of its block (``align=4`` in
   :func:`gvr_helpers.unpaired_data.course_style_data` or :func:`~gvr_helpers.unpaired_data.unpaired_data`).
 
-Also here: :func:`unpaired_split` (domain A, domain B = S(other images), and
-held-out pairs for scoring) and two classic baselines that a GAN should beat,
-histogram matching and Reinhard colour transfer.
+Also here: two classic baselines that a GAN should beat, histogram matching and Reinhard colour
+transfer. The unpaired data built from these styles is :mod:`gvr_helpers.unpaired_data`'s.
 """
 from __future__ import annotations
 
@@ -181,60 +180,6 @@ def identity_psnr(name: str, images) -> float:
     from .metrics import psnr
 
     return float(np.mean([psnr(apply_style(name, x), x) for x in images]))
-
-
-# ------------------------------------------------------------------ unpaired data
-@dataclass(frozen=True)
-class UnpairedSplit:
-    """Content images (``domain_a``), a style set made of *other* images (``domain_b``), and held-out
-    pairs for scoring. (The fields keep CycleGAN's names A and B.)"""
-
-    domain_a: np.ndarray
-    domain_b: np.ndarray
-    test_x: np.ndarray
-    test_y: np.ndarray   # test_y[i] = S(test_x[i]): the ground truth G(test_x[i]) should match
-    style: str
-
-
-def unpaired_split(images, style: str, *, test_fraction: float = 0.2, seed: int = 0,
-                   test_images=None) -> UnpairedSplit:
-    """Split same-sized images (N×H×W×3) into A, B = S(others) and test pairs.
-
-    Images are shuffled with ``seed``; ``test_fraction`` of them (or the given
-    ``test_images``) become test pairs (x, S(x)); the rest alternate between A
-    and B, so no image appears in both domains: the training data has no pairs.
-    """
-    arr = np.asarray(images, dtype=np.float32)
-    if arr.ndim != 4 or arr.shape[-1] != 3:
-        raise ValueError(f"images must be an N×H×W×3 array, got shape {arr.shape}")
-    check_style(style)
-    if not 0.0 <= test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
-    order = np.random.default_rng(seed).permutation(len(arr))
-    if test_images is None:
-        n_test = int(round(test_fraction * len(arr)))
-        test_x, rest = arr[order[:n_test]], arr[order[n_test:]]
-    else:
-        test_x, rest = np.asarray(test_images, dtype=np.float32), arr[order]
-    if len(rest) < 2:
-        raise ValueError(f"need at least 2 training images for two domains, got {len(rest)}")
-    domain_a, b_sources = rest[0::2], rest[1::2]
-    return UnpairedSplit(domain_a, apply_style(style, b_sources), test_x,
-                         apply_style(style, test_x) if len(test_x) else test_x.copy(), style)
-
-
-def bundled_split(style: str, crop: int = 32, size=128, seed: int = 0, photos=None) -> UnpairedSplit:
-    """The course's standard unpaired data for ``style``, from the bundled content photos.
-
-    Training tiles (``crop``×``crop``, from the top three quarters of each photo)
-    are split into A and B = S(other tiles); the test pairs come from the
-    bottom quarter (:func:`gvr_helpers.data.held_out_tiles`), which no training tile touches.
-    """
-    from . import data
-
-    photos = data.content_images(size=size) if photos is None else photos
-    train = np.concatenate([data.tiles(data.split_regions(p)[0], crop) for p in photos])
-    return unpaired_split(train, style, seed=seed, test_images=data.held_out_tiles(photos, crop))
 
 
 # ------------------------------------------------------------------ classic baselines
