@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import warnings
 from pathlib import Path
 from typing import Callable, Iterable
@@ -137,19 +136,13 @@ def _all_finite(model) -> bool:
 
 
 def save_atomic(model: keras.Model, path) -> Path:
-    """``model.save(path)`` through a temporary ``.keras`` file and a rename, so ``path`` is either the
-    old file or the complete new one. If the save fails, the temporary file is removed and the error
-    names ``path``."""
+    """``model.save(path)`` through :func:`~gvr_helpers.data.atomic_write`, so ``path`` is either the
+    old file or the complete new one, on disk. If the save fails, the error names ``path``."""
     path = Path(path)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")  # Keras insists on the .keras suffix
     try:
-        model.save(tmp)
-        os.replace(tmp, path)
+        return atomic_write(path, lambda tmp: model.save(tmp))
     except Exception as error:
         raise OSError(f"could not save {path}: {type(error).__name__}: {error}") from error
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 class Checkpoints(keras.callbacks.Callback):

@@ -221,7 +221,8 @@ def atomic_write(path, content) -> Path:
         raise TypeError(f"content must be bytes, str or a function of a path, got {type(content).__name__}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The temporary name ends in the target's suffix: some writers (Keras' model.save) insist on it.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
     os.close(fd)
     try:
         write(tmp)
