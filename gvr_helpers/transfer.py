@@ -14,16 +14,13 @@ import weakref
 
 import numpy as np
 
-from .data import ImageError, as_image
 from .checks import integer
+from .data import ImageError, as_image as check_image
 
 DEFAULT_TILE = 512
 DEFAULT_OVERLAP = 32
 DEFAULT_ALIGN = 8
 
-
-# Images are validated by the data module, so every module raises the same ImageError.
-check_image = as_image
 
 
 def _one_image(image, name: str, caller: str) -> np.ndarray:

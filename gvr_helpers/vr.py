@@ -10,11 +10,12 @@ import weakref
 import numpy as np
 
 from . import metrics
+from .checks import integer
+from .data import as_image as check_image
 from .geometry import UnknownGeometry, translator_geometry
 from .sphere import (FACE_ORDER, blend_faces, check_equirect, check_face_geometry, equirect_directions,
                      face_directions, render_faces, rotation_sampling_map, rotation_sequence)
-from .transfer import DEFAULT_ALIGN, DEFAULT_TILE, apply_generator, check_image
-from .checks import integer
+from .transfer import DEFAULT_ALIGN, DEFAULT_TILE, apply_generator
 
 METHODS = ("naive", "circular", "cubemap")
 

@@ -33,7 +33,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import ndimage
 
-from .data import bilinear
+from .data import atomic_write, bilinear
 from .checks import integer
 
 GRID = 512            # terrain cells along each side of the torus
@@ -427,8 +427,6 @@ def panorama(seed: int = 0, height: int = 512, width: int = 1024, *, return_dept
             return cached
     image, depth = _shade_panorama(world, height, width, return_depth, PANORAMA_CHUNK_PIXELS, _threads())
     if path is not None:
-        from .data import atomic_write
-
         def write(tmp):
             with open(tmp, "wb") as f:  # a file object: np.save would append ".npy" to a name
                 np.save(f, image, allow_pickle=False)
