@@ -412,3 +412,39 @@ def held_out_tiles(source, crop: int, test_fraction: float = 0.25, size=None) ->
     if not len(out):
         raise ValueError(f"no test crop of {crop}×{crop} fits; use smaller crops or a larger test_fraction")
     return out
+
+
+def random_crops(rng: np.random.Generator, n: int, crop: int, *sources, align: int = 1,
+                 per_image: bool = False) -> tuple[np.ndarray, ...]:
+    """``n`` random crop×crop crops of the images in ``sources[0]``, cut at the same places from
+    every parallel source (e.g. the photos and their styled versions, for pairs).
+
+    Every allowed position (image, top, left) is equally likely, so a big image gives more
+    crops than a small one (training data: every pixel counts once); ``per_image=True`` picks
+    the image first, uniformly, so every example of a set has the same say however large it is
+    (a critic of a style set). Top and left are multiples of ``align`` so a style on an
+    origin-aligned grid keeps its grid. Left-right flips (half the crops) only when
+    ``align == 1``: a flip moves the grid. The course's one crop sampler: unpaired data, the
+    oracle's pairs and the style critic all draw with it.
+    """
+    pools = sources[0]
+    if len(pools) == 0:
+        raise ValueError("no images to crop")
+    for i, p in enumerate(pools):
+        if p.shape[0] < crop or p.shape[1] < crop:
+            raise ImageError(f"image {i} of shape {tuple(p.shape)} is smaller than the crop {crop}")
+    spans = np.array([[(p.shape[0] - crop) // align + 1, (p.shape[1] - crop) // align + 1] for p in pools])
+    weights = np.ones(len(pools)) if per_image else spans.prod(axis=1).astype(np.float64)
+    idx = rng.choice(len(pools), size=n, p=weights / weights.sum())
+    top = rng.integers(spans[idx, 0]) * align
+    left = rng.integers(spans[idx, 1]) * align
+    flip = rng.random(n) < 0.5 if align == 1 else np.zeros(n, bool)
+
+    def cut(source):
+        out = np.empty((n, crop, crop, 3), np.float32)
+        for k, (i, t, l, f) in enumerate(zip(idx, top, left, flip)):
+            c = source[i][t:t + crop, l:l + crop]
+            out[k] = c[:, ::-1] if f else c
+        return out
+
+    return tuple(cut(s) for s in sources)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import set_seed
-from .data import ImageError, as_image as check_image
+from .data import ImageError, as_image as check_image, random_crops
 from .transfer import realism_score
 from .checks import integer
 
@@ -265,19 +265,6 @@ def choose_strength(curve: dict, floor: float = 0.7, criterion: str = "style_dis
 
 
 # ------------------------------------------------------------ a critic to judge fused results
-def _random_crops(images, n: int, crop: int, rng) -> np.ndarray:
-    items = [check_image(x, "image") for x in images]
-    for x in items:
-        if x.shape[0] < crop or x.shape[1] < crop:
-            raise ImageError(f"an image of shape {x.shape} is smaller than the crop {crop}")
-    out = np.empty((n, crop, crop, 3), dtype=np.float32)
-    for k, i in enumerate(rng.integers(0, len(items), n)):
-        h, w = items[i].shape[:2]
-        top, left = rng.integers(0, h - crop + 1), rng.integers(0, w - crop + 1)
-        out[k] = items[i][top:top + crop, left:left + crop]
-    return out
-
-
 def train_style_critic(style_images, content_images, steps: int = 200, crop: int = 32, batch_size: int = 16,
                        receptive_field: int = 16, seed: int = 0):
     """A PatchGAN discriminator trained for a few seconds to tell crops of the style set (real, 1)
@@ -296,12 +283,18 @@ def train_style_critic(style_images, content_images, steps: int = 200, crop: int
         raise ValueError("need at least one style image and one content image")
     rng = np.random.default_rng(set_seed(seed))     # $GVR_SEED shifts it (config.seed_offset)
     half = steps * batch_size // 2 + 1
-    x = np.concatenate([_random_crops(style_images, half, crop, rng), _random_crops(content_images, half, crop, rng)])
+    style_images = [check_image(x, f"style image {i}") for i, x in enumerate(style_images)]
+    content_images = [check_image(x, f"content image {i}") for i, x in enumerate(content_images)]
+    x = np.concatenate(random_crops(rng, half, crop, style_images, per_image=True)
+                       + random_crops(rng, half, crop, content_images, per_image=True))
     y = np.concatenate([np.ones(half), np.zeros(half)]).astype(np.float32)[:, None]
     order = rng.permutation(len(x))[:steps * batch_size]
     critic = build_discriminator("patchgan", filters=16, receptive_field=receptive_field, norm="none")
     mean_logit = keras.Sequential([critic, keras.layers.GlobalAveragePooling2D()])
-    mean_logit.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.BinaryCrossentropy(from_logits=True),
+    # The rate decays to 0 (cosine): at a constant rate the verdict is wherever the last batches
+    # left it, and it changed with the crops drawn (benchmarks/results/critic_margin.md).
+    rate = keras.optimizers.schedules.CosineDecay(1e-3, steps)
+    mean_logit.compile(optimizer=keras.optimizers.Adam(rate), loss=keras.losses.BinaryCrossentropy(from_logits=True),
                        metrics=["binary_accuracy"])
     mean_logit.fit(x[order], y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
     return critic

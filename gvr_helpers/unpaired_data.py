@@ -9,8 +9,9 @@ tiles and scored on test tiles, both cut from pixels no training crop ever saw.
 * :func:`course_style_data` — the course's measured setting: the bundled photos and an
   algorithmic style of :mod:`gvr_helpers.styles`, with the ground truth S(x) for scoring.
 
-Both draw their crops with one sampler, :func:`_crops`. The pools are numpy arrays in memory:
-on a 2-core CPU a per-step Python input pipeline costs as much as a small generator's step.
+Both draw their crops with the course's one sampler, :func:`gvr_helpers.data.random_crops`. The
+pools are numpy arrays in memory: on a 2-core CPU a per-step Python input pipeline costs as
+much as a small generator's step.
 
 Also here, the older builder of the course's measured setting and the pieces that feed training:
 
@@ -108,33 +109,6 @@ def _too_small(label: str, x: np.ndarray, region: np.ndarray, crop: int, part: s
 
 
 # ------------------------------------------------------------------ the one crop sampler
-def _crops(rng: np.random.Generator, n: int, crop: int, align: int, *sources) -> tuple[np.ndarray, ...]:
-    """``n`` random crop×crop crops of the images in ``sources[0]``, cut at the same places from
-    every parallel source (e.g. the photos and their styled versions, for pairs).
-
-    Every allowed position (image, top, left) is equally likely, so a big image gives more
-    crops than a small one; top and left are multiples of ``align`` so a style on an
-    origin-aligned grid keeps its grid. Left-right flips (half the crops) only when
-    ``align == 1``: a flip moves the grid.
-    """
-    pools = sources[0]
-    spans = np.array([[(p.shape[0] - crop) // align + 1, (p.shape[1] - crop) // align + 1] for p in pools])
-    weights = spans.prod(axis=1).astype(np.float64)
-    idx = rng.choice(len(pools), size=n, p=weights / weights.sum())
-    top = rng.integers(spans[idx, 0]) * align
-    left = rng.integers(spans[idx, 1]) * align
-    flip = rng.random(n) < 0.5 if align == 1 else np.zeros(n, bool)
-
-    def cut(source):
-        out = np.empty((n, crop, crop, 3), np.float32)
-        for k, (i, t, l, f) in enumerate(zip(idx, top, left, flip)):
-            c = source[i][t:t + crop, l:l + crop]
-            out[k] = c[:, ::-1] if f else c
-        return out
-
-    return tuple(cut(s) for s in sources)
-
-
 def _rngs(seed) -> tuple[np.random.Generator, np.random.Generator]:
     """Independent streams for A and B: A's crops do not change when the style set does."""
     seed = checks.integer("seed", seed, 0)
@@ -152,7 +126,8 @@ def unpaired_data(content, style_set, crop: int = 16, n_crops: int = 2048, size:
     tiles, numbered image by image, row by row, and dealt alternately to validation (even
     numbers) and test (odd), so the three never share a pixel. Style-set images need no
     held-out part: all of each feeds the ``b`` crops. ``n_crops`` crops per domain, at offsets
-    that are multiples of ``align`` (see :func:`_crops`); the same ``seed`` gives the same data.
+    that are multiples of ``align`` (see :func:`gvr_helpers.data.random_crops`); the same
+    ``seed`` gives the same data.
     """
     crop = checks.integer("crop", crop, 4, checks.integer("tile", tile, 4))
     n_crops, align = checks.integer("n_crops", n_crops, 1), checks.integer("align", align, 1)
@@ -174,8 +149,8 @@ def unpaired_data(content, style_set, crop: int = 16, n_crops: int = 2048, size:
     for label, x in _collection(style_set, "style set", size):
         _too_small(label, x, x, crop)
         style_images.append(x)
-    (a,) = _crops(rng_a, n_crops, crop, align, regions)
-    (b,) = _crops(rng_b, n_crops, crop, align, style_images)
+    (a,) = data.random_crops(rng_a, n_crops, crop, regions, align=align)
+    (b,) = data.random_crops(rng_b, n_crops, crop, style_images, align=align)
     return UnpairedData(a=a, b=b, val_x=held_out[0::2].astype(np.float32),
                         test_x=held_out[1::2].astype(np.float32), name=str(name))
 
@@ -211,8 +186,8 @@ def course_style_data(style: str, crop: int = 16, n_crops: int = 2048, size: int
         raise ValueError(f"size {size} leaves too few {block}×{block} squares in the top 3/4 of a photo for "
                          f"domain A, domain B and validation; use a larger size or a smaller block")
     pool_a, pool_b, val_x = (np.stack(s).astype(np.float32) for s in squares)
-    a, a_styled = _crops(rng_a, n_crops, crop, align, pool_a, styles.apply_style(style, pool_a))
-    (b,) = _crops(rng_b, n_crops, crop, align, styles.apply_style(style, pool_b))
+    a, a_styled = data.random_crops(rng_a, n_crops, crop, pool_a, styles.apply_style(style, pool_a), align=align)
+    (b,) = data.random_crops(rng_b, n_crops, crop, styles.apply_style(style, pool_b), align=align)
     test_x = data.held_out_tiles(images, block, TEST_FRACTION).astype(np.float32)
     return UnpairedData(a=a, b=b, val_x=val_x, test_x=test_x,
                         val_y=np.asarray(styles.apply_style(style, val_x), np.float32),
@@ -249,7 +224,7 @@ def style_data(style: str, crop: int = 64, size: int = 256, n_crops: int = 512, 
     styles.check_style(style)
     checks.integer("crop", crop, 8, block)
     images = data.content_images(size)
-    rng = np.random.default_rng(seed)
+    rng_a, rng_b = _rngs(seed)
     align = 4 if style == "pixel_art" else 1
     squares_a, squares_b = [], []
     for x in images:
@@ -258,21 +233,11 @@ def style_data(style: str, crop: int = 64, size: int = 256, n_crops: int = 512, 
         for k, sq in enumerate(squares):
             (squares_a if (k // cols + k % cols) % 2 == 0 else squares_b).append(sq)
     squares_a = np.stack(squares_a)
-    styled_a = styles.apply_style(style, squares_a)
-    styled_b = styles.apply_style(style, np.stack(squares_b))
+    styled_a = styles.apply_style(style, squares_a).astype(np.float32)
+    styled_b = styles.apply_style(style, np.stack(squares_b)).astype(np.float32)
 
-    def crops(pool, n):
-        idx = rng.integers(len(pool), size=n)
-        top = rng.integers((block - crop) // align + 1, size=n) * align
-        left = rng.integers((block - crop) // align + 1, size=n) * align
-        flip = (rng.random(n) < 0.5) & (align == 1)
-        out = [pool[i, t:t + crop, l:l + crop] for i, t, l in zip(idx, top, left)]
-        return np.stack([o[:, ::-1] if f else o for o, f in zip(out, flip)]).astype(np.float32), (idx, top, left, flip)
-
-    a, where = crops(squares_a, n_crops)
-    a_styled = np.stack([styled_a[i, t:t + crop, l:l + crop][:, ::-1] if f else styled_a[i, t:t + crop, l:l + crop]
-                         for i, t, l, f in zip(*where)]).astype(np.float32)
-    b, _ = crops(styled_b, n_crops)
+    a, a_styled = data.random_crops(rng_a, n_crops, crop, squares_a, styled_a, align=align)
+    (b,) = data.random_crops(rng_b, n_crops, crop, styled_b, align=align)
     test_x = data.held_out_tiles(images, block, test_fraction)
     return StyleData(style, a, b, a_styled, test_x, styles.apply_style(style, test_x).astype(np.float32))
 

@@ -236,3 +236,21 @@ def test_held_out_tiles_come_from_the_test_region():
     img = _coordinate_image(80, 60)
     test = data.held_out_tiles([img], crop=16, test_fraction=0.25)
     assert test.shape == (3, 16, 16, 3) and (test[..., 0] * 80).min() >= 60
+
+
+def test_random_crops_cut_parallel_sources_alike_and_weigh_images_by_their_positions():
+    rng = np.random.default_rng(0)
+    small = np.zeros((8, 8, 3), np.float32)
+    big = np.broadcast_to(np.arange(40 * 40, dtype=np.float32).reshape(40, 40, 1) / 1600, (40, 40, 3))
+    crops, twins = data.random_crops(rng, 2000, 8, [small, big], [small + 0.5, big / 2])
+    assert crops.shape == twins.shape == (2000, 8, 8, 3)
+    in_big = crops.max(axis=(1, 2, 3)) > 0
+    np.testing.assert_array_equal(twins[in_big], crops[in_big] / 2)      # same image, place and flip
+    assert (twins[~in_big] == 0.5).all()
+    # The small image has 1 position, the big one 33 × 33: about 1 crop in 1090 is the small one.
+    assert (~in_big).sum() <= 10
+    assert (np.diff(crops[in_big][:, 0, :, 0], axis=1) < 0).any()       # some crops are flipped
+    (each,) = data.random_crops(rng, 2000, 8, [small, big], per_image=True)  # every image the same say
+    assert 850 < (each.max(axis=(1, 2, 3)) == 0).sum() < 1150
+    with pytest.raises(data.ImageError, match=r"image 0 of shape \(8, 8, 3\) is smaller than the crop 9"):
+        data.random_crops(rng, 1, 9, [small, big])
