@@ -212,6 +212,15 @@ class Search(keras.Model):
         return {"loss": loss}
 
 
+def no_truth_score(view, out, b):
+    """A structure view's patch SWD from validation outputs to the style set (fixed projections):
+    what a learner can compute for early stopping without any ground truth."""
+    c, k = b.shape[1], out.shape[1] // b.shape[1]
+    t = np.asarray(out)[:, :k * c, :k * c].reshape(len(out), k, c, k, c, 3).transpose(0, 1, 3, 2, 4, 5).reshape(-1, c, c, 3)
+    n = min(len(t), len(b) // 4, 512)
+    return float(np.mean([views_mod.distance(view, t[:n], b[j * n:(j + 1) * n], 20_000 + j) for j in range(4)]))
+
+
 DEFAULTS = dict(filters=16, depth=8, low=0, g_lr=1e-3, d_lr=2e-3, swd=10.0, scales=[1, 2], k=5, proj=64,
                 anchor="corr", anchor_w=1.0, anchor_pool=4, anchor_lum=True, adv=1.0, noise=0.05,
                 crop=16, batch=32, d_rf=16, seed=0)
@@ -233,18 +242,43 @@ def main():
                                             for i in range(0, 8 * o["batch"], o["batch"])]))
     m.compile()
     stream = unpaired_data.crop_stream(a, b, o["batch"], seed=o["seed"], paired=bool(o.get("oracle")))
+    callbacks = []
+    if o.get("ema"):      # an exponential moving average of G's weights (Yazıcı et al. 2019), scored beside G
+        ema = translator(o["filters"], o["depth"], o["low"], name="g_ema")
+        ema.set_weights(g.get_weights())
+
+        class EMA(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                for e, w in zip(ema.weights, g.weights):
+                    e.assign(o["ema"] * e + (1.0 - o["ema"]) * w)
+        callbacks.append(EMA())
     t = time.perf_counter()
-    curve = []
-    chunk = max(1, steps // 5)
+    curve, ema_curve, style_curve = [], [], []
+    chunk = max(1, steps // o.get("evals", 5))
+
+    def val_db(model):
+        out = translators.translate(model, vx)
+        return round(float(np.mean([psnr(p, q) for p, q in zip(out, vy)])), 2), out
+
     for i in range(0, steps, chunk):
-        m.fit(stream, epochs=1, steps_per_epoch=min(chunk, steps - i), verbose=0)
-        out = translators.translate(g, vx)
-        curve.append(round(float(np.mean([psnr(p, q) for p, q in zip(out, vy)])), 2))
+        m.fit(stream, epochs=1, steps_per_epoch=min(chunk, steps - i), verbose=0, callbacks=callbacks)
+        db, out = val_db(g)
+        curve.append(db)
+        if o.get("score"):  # a validation score with no ground truth: style distance of G(v) to the style set
+            style_curve.append(round(float(no_truth_score(o["score"], out, b)), 5))
+        if o.get("ema"):
+            ema_curve.append(val_db(ema)[0])
     out = translators.translate(g, vx)
     res = dict(style=style, steps=steps, seconds=round(time.perf_counter() - t, 1),
                input_db=round(float(np.mean([psnr(p, q) for p, q in zip(vx, vy)])), 2),
                db=curve[-1], curve=curve, input_sobel=round(sobel_psnr(vx, vy), 2),
                sobel=round(sobel_psnr(out, vy), 2), options={k: v for k, v in o.items() if DEFAULTS.get(k) != v})
+    if ema_curve:
+        res["ema_curve"] = ema_curve
+    if style_curve:
+        res["score_curve"] = style_curve
+        res["input_score"] = round(float(no_truth_score(o["score"], vx, b)), 5)
+        res["db_at_best_score"] = curve[int(np.argmin(style_curve))]
     print(json.dumps(res), flush=True)
 
 
