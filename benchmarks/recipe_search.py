@@ -125,6 +125,39 @@ def translator(filters=16, depth=8, low=0, name="g"):
     return keras.Model(inp, out, name=name)
 
 
+class Ink(layers.Layer):
+    """out = (1 − g)·colour + g·ink: a learnt gate g and a learnt ink colour (one RGB value)."""
+    def build(self, shapes):
+        self.ink = self.add_weight(shape=(3,), initializer=keras.initializers.Constant(0.1), name="ink")
+
+    def call(self, inputs):
+        colour, gate = inputs
+        return (1.0 - gate) * colour + gate * tf.clip_by_value(self.ink, 0.0, 1.0)
+
+
+def gated_translator(filters=16, depth=6, name="g"):
+    """A residual colour map (two 3×3 convolutions: local smoothing and recolouring) under a learnt
+    ink layer: a gate from `depth` 3×3 convolutions, sigmoid, started near 0 (bias −4), so the
+    translator starts at the identity. The course's ink generator with its edge detector learnt."""
+    inp = keras.Input((None, None, 3))
+    x0 = layers.Rescaling(2.0, offset=-1.0)(inp)
+    c = x0
+    for _ in range(2):
+        c = Pad2D((1, 1), "reflect")(c)
+        c = layers.Conv2D(filters, 3, activation="relu")(c)
+    c = layers.Conv2D(2 * filters, 1, activation="relu")(c)
+    colour = layers.ReLU(max_value=1.0)(layers.Add()([inp, layers.Conv2D(3, 1, kernel_initializer="zeros")(c)]))
+    g = x0
+    for _ in range(depth):
+        g = Pad2D((1, 1), "reflect")(g)
+        g = layers.Conv2D(filters, 3, activation="relu")(g)
+    gate = layers.Conv2D(1, 1, activation="sigmoid", bias_initializer=keras.initializers.Constant(-4.0))(g)
+    ink = Ink()
+    model = keras.Model(inp, ink([colour, gate]), name=name)
+    model.parts, model.ink_layer = keras.Model(inp, [colour, gate]), ink   # for `split` (Search.train_step)
+    return model
+
+
 def pooled(x, f):
     return tf.nn.avg_pool2d(x, f, f, "VALID") if f > 1 else x
 
@@ -176,6 +209,14 @@ class Search(keras.Model):
         o = self.o
         with tf.GradientTape() as tape:
             fake = self.generator(a, training=True)
+            fake_adv = fake
+            if o.get("split"):   # distribution terms and anchor train the colours (and the gate, with
+                #                  "gate_too"), the GAN only the ink layer
+                colour, gate = self.generator.parts(a, training=True)
+                ink = self.generator.ink_layer
+                sg = tf.stop_gradient
+                fake = ink([colour, gate if o["split"] == "gate_too" else sg(gate)])
+                fake_adv = ink([sg(colour), gate])
             loss = 0.0
             if o.get("oracle"):
                 loss = tf.reduce_mean(tf.abs(fake - b))
@@ -196,7 +237,7 @@ class Search(keras.Model):
             elif o["anchor"] == "l2":
                 loss += o["anchor_w"] * tf.reduce_mean(tf.square(pooled(fake, o["anchor_pool"]) - pooled(a, o["anchor_pool"])))
             if o["adv"]:
-                loss += o["adv"] * tf.reduce_mean(tf.square(self.discriminator(fake + tf.random.normal(tf.shape(fake), stddev=o["noise"])) - 1.0))
+                loss += o["adv"] * tf.reduce_mean(tf.square(self.discriminator(fake_adv + tf.random.normal(tf.shape(fake), stddev=o["noise"])) - 1.0))
         gr = tape.gradient(loss, self.generator.trainable_variables)
         self.g_opt.apply_gradients(zip(gr, self.generator.trainable_variables))
         self.step_count.assign_add(1)
@@ -234,7 +275,9 @@ def main():
     a, b, a_s, vx, vy = split(style, o["crop"])
     if o.get("oracle"):
         b = a_s
-    g = translator(o["filters"], o["depth"], o["low"])
+    make = (lambda name="g": gated_translator(o["filters"], o["depth"], name)) if o.get("gen") == "gated" else \
+        (lambda name="g": translator(o["filters"], o["depth"], o["low"], name))
+    g = make()
     d = build_discriminator("patchgan", filters=32, receptive_field=o["d_rf"], norm="none", spectral_norm=True)
     m = Search(g, d, o)
     for name in o.get("views", {}):
@@ -244,7 +287,7 @@ def main():
     stream = unpaired_data.crop_stream(a, b, o["batch"], seed=o["seed"], paired=bool(o.get("oracle")))
     callbacks = []
     if o.get("ema"):      # an exponential moving average of G's weights (Yazıcı et al. 2019), scored beside G
-        ema = translator(o["filters"], o["depth"], o["low"], name="g_ema")
+        ema = make("g_ema")
         ema.set_weights(g.get_weights())
 
         class EMA(keras.callbacks.Callback):
