@@ -209,7 +209,7 @@ class Search(keras.Model):
         o = self.o
         with tf.GradientTape() as tape:
             fake = self.generator(a, training=True)
-            fake_adv = fake
+            fake_adv, brake = fake, 0.0
             if o.get("split"):   # distribution terms and anchor train the colours (and the gate, with
                 #                  "gate_too"), the GAN only the ink layer
                 colour, gate = self.generator.parts(a, training=True)
@@ -217,7 +217,10 @@ class Search(keras.Model):
                 sg = tf.stop_gradient
                 fake = ink([colour, gate if o["split"] == "gate_too" else sg(gate)])
                 fake_adv = ink([sg(colour), gate])
-            loss = 0.0
+                if o.get("ink_share"):   # brake: as much ink as the style set has pixels near the ink colour
+                    near = tf.exp(-tf.reduce_sum(tf.square(b - sg(tf.clip_by_value(ink.ink, 0.0, 1.0))), -1) / 0.01)
+                    brake = o["ink_share"] * tf.square(tf.reduce_mean(gate) - tf.reduce_mean(near))
+            loss = brake
             if o.get("oracle"):
                 loss = tf.reduce_mean(tf.abs(fake - b))
                 o = {**o, "scales": [], "anchor": None, "adv": 0}
