@@ -21,3 +21,15 @@ def test_notebook_05_quotes_the_own_style_runs_as_committed():
     assert (int(quote[1]), int(quote[2])) == (int(min(fell)), round(max(fell)))
     highest_photo_score = max(r["d_input"] for r in runs)
     assert f"photos already scored {highest_photo_score:.2f}" in markdown("05_unpaired_style_transfer.ipynb")
+
+
+def test_notebook_06_quotes_the_critic_margins_as_committed():
+    gaps = []
+    for onednn in (0, 1):
+        log = (ROOT / f"benchmarks/results/critic_margin_gan_onednn{onednn}.log").read_text(encoding="utf-8")
+        run = json.loads(log.strip().splitlines()[-1])
+        assert run["onednn"] == str(onednn) and run["rows"][0]["steps"] == 1000
+        gaps += run["rows"][0]["gaps"]
+    assert len(gaps) == 12
+    text = re.sub(r"\s+", " ", markdown("06_fusion_and_quality.ipynb"))
+    assert f"by {min(gaps):.2f} to {max(gaps):.2f}" in text, "notebook 06's critic range no longer matches the logs"
