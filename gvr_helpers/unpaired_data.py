@@ -108,7 +108,7 @@ def _too_small(label: str, x: np.ndarray, region: np.ndarray, crop: int, part: s
                          f"the crop {crop}×{crop}; use a smaller crop or a larger size")
 
 
-# ------------------------------------------------------------------ the one crop sampler
+# ------------------------------------------------------------------ random streams
 def _rngs(seed) -> tuple[np.random.Generator, np.random.Generator]:
     """Independent streams for A and B: A's crops do not change when the style set does."""
     seed = checks.integer("seed", seed, 0)
