@@ -36,6 +36,20 @@ from gvr_helpers.metrics import psnr  # noqa: E402
 from recipe_search import sobel_psnr, split  # noqa: E402
 
 
+class ReZero(layers.Layer):
+    """x·α with one learnt α that starts at 0 (Bachlechner et al. 2020), stored divided by ``speed``."""
+
+    def __init__(self, speed=1.0, **kw):
+        super().__init__(**kw)
+        self.speed = speed
+
+    def build(self, shape):
+        self.alpha = self.add_weight(shape=(), initializer="zeros", name="alpha")
+
+    def call(self, x):
+        return x * self.alpha * self.speed
+
+
 def finite(name, value, above=None):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or (above is not None and value <= above):
@@ -97,6 +111,16 @@ def learnt_ink(o):
         for _ in range(2):
             c = layers.Conv2D(32, 1, activation="relu")(c)
         colours = layers.ReLU(max_value=1.0)(layers.Add()([inp, layers.Conv2D(3, 1, kernel_initializer="zeros")(c)]))
+    elif o["colours"] == "rezero":      # per-pixel map + the generic translator's change × a learnt α, α = 0 at the start
+        c = x0
+        for _ in range(2):
+            c = layers.Conv2D(32, 1, activation="relu")(c)
+        st = translators.style_translator(filters=16, depth=8, low=4)
+        st.get_layer("delta").set_weights([np.random.default_rng(o["seed"]).normal(0, 0.05, (1, 1, 32, 3)).astype("float32"),
+                                           np.zeros(3, "float32")])
+        wide = keras.Model(st.input, st.get_layer("delta").output)(inp)
+        colours = layers.ReLU(max_value=1.0)(layers.Add()([inp, layers.Conv2D(3, 1, kernel_initializer="zeros")(c),
+                                                          ReZero(o["rezero_speed"])(wide)]))
     elif o["colours"] == "none":        # the photo itself: the GAN trains the ink layer only
         colours = inp
     else:                               # the generic translator as the colour layer
@@ -205,7 +229,7 @@ def core_ink(inputs, colours, filters: int = 8, size: int = 5, k: float = 76.0, 
         [gate, layers.Subtract(name="ink_minus_colours")([ink, colours])])])
 
 
-DEFAULTS = dict(gen="learnt", colours="mlp", gate="cnn", energy_n=8, energy_size=5, filter_scale=1.0, colour_depth=8, gate_depth=4, gate_filters=16, gate_gain=0, ink_lr_scale=20.0,
+DEFAULTS = dict(gen="learnt", colours="mlp", rezero_speed=1.0, gate="cnn", energy_n=8, energy_size=5, filter_scale=1.0, colour_depth=8, gate_depth=4, gate_filters=16, gate_gain=0, ink_lr_scale=20.0,
                 anchor="luma", content_weight=5.0, g_lr=2e-4, d_lr=2e-3, decay=True, noise=0.05, patch_weight=0.0,
                 evals=8, seed=0, crop=16, batch=32)
 
