@@ -31,7 +31,7 @@ from keras import layers  # noqa: E402
 
 from gvr_helpers import losses, recipes, translators, unpaired, unpaired_data  # noqa: E402
 from gvr_helpers.config import set_seed  # noqa: E402
-from gvr_helpers.checks import integer, positive  # noqa: E402
+from gvr_helpers.checks import positive  # noqa: E402
 from gvr_helpers.metrics import psnr  # noqa: E402
 from recipe_search import sobel_psnr, split  # noqa: E402
 
@@ -143,34 +143,12 @@ def learnt_ink(o):
 
 
 # ---- round 6's core-Keras versions (kept here as the record; not in the package: they lost to EnergyGate)
-def ink_style_translator(filters: int = 16, depth: int = 8, low: int = 4, low_filters: int = 32,
-                     blocks: bool = False, ink: bool | dict = False, name: str = "ink_style_translator") -> keras.Model:
-    """translators.style_translator (as on main) with two options: `blocks` (_block_mix) and `ink` (core_ink)."""
-    positive(filters=filters, depth=depth, low_filters=low_filters)
-    integer("low", low, 0)
-    inputs = keras.Input((None, None, 3), name="image")
-    x0 = layers.Rescaling(2.0, offset=-1.0)(inputs)
-    x = x0
-    for i in range(depth):
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"full_{i}")(x)
-    features = [x]
-    if low > 1:
-        y = layers.AveragePooling2D(low, name="pool")(x0)
-        for i in range(3):
-            y = layers.Conv2D(low_filters, 3, padding="same", activation="relu", name=f"low_{i}")(y)
-        features.append(layers.UpSampling2D(low, interpolation="nearest", name="repeat")(y))
-    x = layers.Concatenate(name="mix")(features) if len(features) > 1 else x
-    for i in range(2):
-        x = layers.Conv2D(2 * filters, 1, activation="relu", name=f"head_{i}")(x)
-    delta = layers.Conv2D(3, 1, kernel_initializer="zeros", name="delta")(x)
-    out = layers.ReLU(max_value=1.0, name="clip_0_1")(layers.Add(name="residual")([inputs, delta]))
-    if blocks:
-        if low < 2:
-            raise ValueError(f"blocks=True paints low×low blocks and needs low >= 2, got low={low}")
-        out = _block_mix(inputs, out, y, low)
-    if ink is True or isinstance(ink, dict):   # a dict: learnt_ink's options
-        out = core_ink(inputs, out, **(ink if isinstance(ink, dict) else {}))
-    return keras.Model(inputs, out, name=name)
+def ink_style_translator(blocks: bool = False, ink: dict | None = None) -> keras.Model:
+    """The package's `style_translator` with `_block_mix` (``blocks``) and `core_ink` (options ``ink``)
+    built on its graph."""
+    st = translators.style_translator()
+    out = _block_mix(st.input, st.output, st.get_layer("low_2").output, 4) if blocks else st.output
+    return keras.Model(st.input, core_ink(st.input, out, **(ink or {})), name="ink_style_translator")
 
 
 def _learnt_constant(inputs, value: float, channels: int, name: str, speed: float = 20.0):
