@@ -33,7 +33,7 @@ from gvr_helpers import losses, recipes, translators, unpaired, unpaired_data  #
 from gvr_helpers.config import set_seed  # noqa: E402
 from gvr_helpers.checks import positive  # noqa: E402
 from gvr_helpers.metrics import psnr  # noqa: E402
-from recipe_search import sobel_psnr, split  # noqa: E402
+from recipe_search import arguments, sobel_psnr, split  # noqa: E402
 
 
 class ReZero(layers.Layer):
@@ -207,20 +207,19 @@ def core_ink(inputs, colours, filters: int = 8, size: int = 5, k: float = 76.0, 
         [gate, layers.Subtract(name="ink_minus_colours")([ink, colours])])])
 
 
-DEFAULTS = dict(gen="learnt", colours="mlp", rezero_speed=1.0, gate="cnn", energy_n=8, energy_size=5, filter_scale=1.0, colour_depth=8, gate_depth=4, gate_filters=16, gate_gain=0, ink_lr_scale=20.0,
+DEFAULTS = dict(gen="learnt", colours="mlp", rezero_speed=1.0, gate="cnn", energy_n=8, energy_size=5, filter_scale=1.0,
+                colour_depth=8, gate_depth=4, gate_filters=16, gate_gain=0, ink_lr_scale=20.0,
                 anchor="luma", content_weight=5.0, g_lr=2e-4, d_lr=2e-3, decay=True, noise=0.05, patch_weight=0.0,
                 evals=8, seed=0, crop=16, batch=32)
 
 
 def main():
-    style = sys.argv[1] if len(sys.argv) > 1 else "toon"
-    steps = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    o = {**DEFAULTS, **(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})}
+    style, steps, o = arguments(DEFAULTS)
     set_seed(o["seed"])
     a, b, _, vx, vy = split(style, o["crop"])
     model = recipes.fast_recipe(decay_steps=steps if o["decay"] else None)   # the course's recipe
     if o["gen"] == "learnt":
-        if o["gate"] == "core" and o["colours"] == "mlp":   # the package's ink layer over the per-pixel map
+        if o["gate"] == "core" and o["colours"] == "mlp":   # core_ink over the per-pixel map
             inp = keras.Input((None, None, 3))
             c = layers.Rescaling(2.0, offset=-1.0)(inp)
             for _ in range(2):
@@ -229,7 +228,7 @@ def main():
             g = keras.Model(inp, core_ink(inp, col, **{k: o[k] for k in ("k", "t", "speed") if k in o}))
             g.colours = keras.Model(inp, col)
             g.gate = keras.Model(inp, g.get_layer("ink_gate").output)
-        elif o["gate"] == "core":   # the package's version: gvr_helpers.translators.learnt_ink
+        elif o["gate"] == "core":   # core_ink over the generic translator
             g = ink_style_translator(ink={k: o[k] for k in ("k", "t", "speed") if k in o},
                                              blocks=o.get("blocks", False))
             names = {layer.name for layer in g.layers}

@@ -270,10 +270,15 @@ DEFAULTS = dict(filters=16, depth=8, low=0, g_lr=1e-3, d_lr=2e-3, swd=10.0, scal
                 crop=16, batch=32, d_rf=16, seed=0)
 
 
-def main():
+def arguments(defaults: dict) -> tuple[str, int, dict]:
+    """STYLE STEPS 'JSON options' from the command line (default toon, 20 steps: `make bench`)."""
     style = sys.argv[1] if len(sys.argv) > 1 else "toon"
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    o = {**DEFAULTS, **(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})}
+    return style, steps, {**defaults, **(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})}
+
+
+def main():
+    style, steps, o = arguments(DEFAULTS)
     set_seed(o["seed"])
     a, b, a_s, vx, vy = split(style, o["crop"])
     if o.get("oracle"):
